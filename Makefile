@@ -1,0 +1,63 @@
+# adguide — `make run` opens the app, `make test` runs every check. Both set everything up first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8501
+
+.PHONY: install run test lint typecheck pytest browser index bench eval clean help
+
+help:
+	@echo "make run    - install if needed, then open the adguide app on http://$(HOST):$(PORT)"
+	@echo "make test   - install if needed, then ruff + mypy (core/) + pytest"
+	@echo "make bench  - run the benchmarks and print the figures"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "adguide needs Python >= 3.11; set PYTHON=python3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian chromium + chromedriver for the real-browser test; needs root (as on CI) or sudo.
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then \
+	  echo "chromium: $$(/usr/bin/chromium --version 2>/dev/null)"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+	    || { echo "could not install chromium"; [ -z "$$CI" ] || exit 1; }; \
+	elif command -v sudo >/dev/null; then \
+	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null \
+	    || echo "could not install chromium: the browser test will be skipped"; \
+	else \
+	  echo "chromium not installed and not root: the browser test will be skipped"; \
+	fi
+
+run: install
+	@echo "adguide: opening http://$(HOST):$(PORT) (offline mode unless OPENAI_API_KEY is set)"
+	$(BIN)/streamlit run ui/app.py --server.address $(HOST) --server.port $(PORT) \
+	  --browser.gatherUsageStats false --server.headless $(if $(DISPLAY),false,true)
+
+lint: install
+	$(BIN)/ruff check .
+
+typecheck: install
+	$(BIN)/mypy core
+
+pytest: install browser
+	$(BIN)/pytest -n 2
+
+test: lint typecheck pytest
+
+index: install
+	$(BIN)/adguide index
+
+bench: install
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

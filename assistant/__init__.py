@@ -1,0 +1,3 @@
+"""adguide assistant package."""
+
+__all__: list[str] = []

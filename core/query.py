@@ -1,0 +1,47 @@
+"""What the caller wants decided."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .drugs import Drug
+
+__all__ = ["Frequency", "PitfallTopic", "Query", "Topic"]
+
+Topic = Literal[
+    "dose",
+    "eligibility",
+    "pre_systemic",
+    "choice",
+    "monitoring",
+    "adverse_effects",
+    "concomitant",
+    "response",
+    "pitfalls",
+    "overview",
+]
+"""The decision families the core answers."""
+
+Frequency = Literal["daily", "twice_daily", "weekly", "every_2_weeks", "once"]
+PitfallTopic = Literal["topicals_first", "contact_dermatitis", "quality_of_life", "antihistamines", "antibiotics"]
+
+
+class Query(BaseModel):
+    """A request for decisions about one topic, optionally about one drug."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    topic: Topic
+    """Which decision family to run."""
+    drug: Drug | None = None
+    """The agent asked about, if any."""
+    requested_dose_mg: float | None = Field(default=None, gt=0, le=5000)
+    """A dose the clinician proposes (e.g. 30 for upadacitinib 30 mg)."""
+    requested_frequency: Frequency | None = None
+    """A frequency the clinician proposes (e.g. 'daily' for methotrexate)."""
+    escalation: bool = False
+    """The clinician asks to increase the dose."""
+    pitfall: PitfallTopic | None = None
+    """A specific pitfall asked about (oral antihistamines, prophylactic antibiotics, …)."""

@@ -1,0 +1,3 @@
+"""adguide evals package."""
+
+__all__: list[str] = []

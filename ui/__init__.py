@@ -1,0 +1,3 @@
+"""adguide ui package."""
+
+__all__: list[str] = []
