@@ -16,6 +16,7 @@ __all__ = [
     "Decision",
     "DecisionKind",
     "Dose",
+    "DosePhase",
     "InputValue",
     "Outcome",
     "Status",
@@ -39,6 +40,7 @@ Outcome = Literal["decided", "not_covered", "needs_info"]
 CriterionStatus = Literal["met", "not_met", "unknown"]
 Status = Literal["answered", "needs_info", "not_covered"]
 InputValue = str | int | float | bool | list[str] | None
+DosePhase = Literal["loading", "maintenance", "start", "escalation", "restricted", "typical", "pediatric"]
 
 
 class Citation(BaseModel):
@@ -78,7 +80,7 @@ class Dose(BaseModel):
 
     drug: Drug
     """The agent."""
-    phase: Literal["loading", "maintenance", "start", "escalation", "restricted", "typical", "pediatric"]
+    phase: DosePhase
     """Which part of the regimen."""
     low: float
     """Lower (or only) amount, in ``unit``."""

@@ -1,0 +1,72 @@
+"""The deterministic rule core: facts in, cited decisions out. No I/O, no LLM, no randomness.
+
+Typical use::
+
+    from corpus import get_corpus
+    from core import PatientFacts, Query, build_rulebook, decide
+
+    book = build_rulebook(get_corpus())      # verifies every citation against the corpus
+    result = decide(book, PatientFacts(age_years=72), Query(topic="dose", drug="upadacitinib", escalation=True))
+"""
+
+from .catalog import RULES, QuoteRef, Rule
+from .classify import Classification, ckd_stage_for_egfr, classify_age, classify_potency, classify_renal
+from .decision import (
+    Citation,
+    CoreResult,
+    Criterion,
+    CriterionStatus,
+    Decision,
+    DecisionKind,
+    Dose,
+    Outcome,
+    Status,
+)
+from .drugs import DRUGS, Drug, DrugInfo, drug_info
+from .engine import decide
+from .errors import CoreError, InvalidFactsError, RuleDefinitionError, describe_validation_error
+from .facts import FACT_RANGES, LB_TO_KG, PatientFacts, parse_facts
+from .numbers import fmt, round1
+from .query import Frequency, PitfallTopic, Query, Topic
+from .rulebook import Rulebook, build_rulebook
+
+__all__ = [
+    "DRUGS",
+    "FACT_RANGES",
+    "LB_TO_KG",
+    "RULES",
+    "Citation",
+    "Classification",
+    "CoreError",
+    "CoreResult",
+    "Criterion",
+    "CriterionStatus",
+    "Decision",
+    "DecisionKind",
+    "Dose",
+    "Drug",
+    "DrugInfo",
+    "Frequency",
+    "InvalidFactsError",
+    "Outcome",
+    "PatientFacts",
+    "PitfallTopic",
+    "Query",
+    "QuoteRef",
+    "Rule",
+    "RuleDefinitionError",
+    "Rulebook",
+    "Status",
+    "Topic",
+    "build_rulebook",
+    "ckd_stage_for_egfr",
+    "classify_age",
+    "classify_potency",
+    "classify_renal",
+    "decide",
+    "describe_validation_error",
+    "drug_info",
+    "fmt",
+    "parse_facts",
+    "round1",
+]

@@ -1,0 +1,333 @@
+"""Dosing rules: only the doses the guideline states, computed for the patient where weight-based."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .classify import classify_age, classify_renal
+from .criteria import crit
+from .decision import Criterion, Decision, Dose, DosePhase
+from .drugs import Drug, drug_info
+from .facts import LB_TO_KG, PatientFacts
+from .numbers import ROUNDING_NOTE, fmt, round1
+from .query import Query
+from .rulebook import Rulebook
+
+__all__ = ["DOSE_RULES", "dose_decisions"]
+
+_NO_PEDIATRIC = "the guideline gives no pediatric schedule"
+_NO_PEDIATRIC_SHORT = "no pediatric schedule"
+_FREQ_WORDS = {"daily": "daily", "twice_daily": "twice daily", "weekly": "weekly", "every_2_weeks": "every 2 weeks",
+               "once": "once"}
+
+
+def _age_inputs(facts: PatientFacts) -> dict[str, float | str | None]:
+    return {"age_years": facts.age_years, "age_group": facts.age_group}
+
+
+def _adult_criterion(facts: PatientFacts) -> Criterion:
+    age = classify_age(facts)
+    if age.value is None:
+        return crit("adult (18 years or older)", "unknown", f"{age.detail}: this is the adult regimen; {_NO_PEDIATRIC}",
+                    age.basis)
+    return crit("adult (18 years or older)", "met" if age.value == "adult" else "not_met", age.detail, age.basis)
+
+
+def _weight_formula(facts: PatientFacts) -> tuple[float, str]:
+    """Weight in kg and how it was obtained."""
+    if facts.weight_kg is not None:
+        return facts.weight_kg, f"{facts.weight_kg:g} kg"
+    assert facts.weight_lb is not None
+    kg = facts.weight_lb * LB_TO_KG
+    return kg, f"{facts.weight_lb:g} lb × {LB_TO_KG} kg/lb = {kg:.2f} kg"
+
+
+def _request_note(q: Query, allowed_mg: tuple[float, ...], low: float, high: float | None,
+                  frequency: str, drug_name: str) -> tuple[str, str | None]:
+    """Compare a proposed dose/frequency with the guideline's; return (sentence, verdict)."""
+    parts, verdict = [], None
+    if q.requested_frequency is not None:
+        asked = _FREQ_WORDS[q.requested_frequency]
+        if asked not in frequency:
+            parts.append(f"{drug_name} is given {frequency} in the guideline, not {asked}.")
+            verdict = "frequency_corrected"
+    if q.requested_dose_mg is not None and allowed_mg:
+        asked_mg = q.requested_dose_mg
+        top = high if high is not None else low
+        if allowed_mg and high is None and asked_mg not in allowed_mg:
+            parts.append(f"{fmt(asked_mg)} mg is not a dose the guideline gives for {drug_name.lower()}.")
+            verdict = verdict or "dose_not_in_guideline"
+        elif high is not None and not (low <= asked_mg <= top):
+            parts.append(f"{fmt(asked_mg)} mg is outside the guideline's {fmt(low)}-{fmt(top)} mg range.")
+            verdict = verdict or "dose_outside_range"
+    return " ".join(parts), verdict
+
+
+def _dupilumab(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
+    adult = _adult_criterion(facts)
+    if adult.status == "not_met":
+        return [book.decision(
+            "DOSE-DUPILUMAB", outcome="not_covered", verdict="no_pediatric_dose", inputs=_age_inputs(facts),
+            criteria=(adult,),
+            statement=f"Not covered: the guideline gives one dupilumab regimen and {_NO_PEDIATRIC_SHORT}, "
+                      f"so it gives no dose for this patient ({adult.detail}).",
+        )]
+    doses = (
+        Dose(drug="dupilumab", phase="loading", low=600, unit="mg", route="subcutaneous", frequency="once"),
+        Dose(drug="dupilumab", phase="maintenance", low=300, unit="mg", route="subcutaneous",
+             frequency="every 2 weeks"),
+    )
+    statement = "Dupilumab: 600 mg subcutaneous loading dose, then 300 mg subcutaneous every 2 weeks."
+    if adult.status == "unknown":
+        statement += f" This is the adult regimen; {_NO_PEDIATRIC}."
+    note, verdict = _request_note(q, (600, 300), 300, None, "every 2 weeks", "Dupilumab")
+    return [book.decision("DOSE-DUPILUMAB", statement=f"{statement} {note}".strip(), verdict=verdict,
+                          inputs=_age_inputs(facts), criteria=(adult,), doses=doses)]
+
+
+def _upa_population(facts: PatientFacts) -> tuple[Criterion, Criterion]:
+    if facts.age_years is not None:
+        age = crit("age ≥12 years", "met" if facts.age_years >= 12 else "not_met", f"age {facts.age_years:g} years")
+    elif facts.age_group == "adult":
+        age = crit("age ≥12 years", "met", "stated adult")
+    else:
+        age = crit("age ≥12 years", "unknown", "age not given" if facts.age_group is None else "stated child, age "
+                   "not given")
+    w = facts.weight_in_kg
+    weight = (crit("weight ≥40 kg", "unknown", "weight not given") if w is None else
+              crit("weight ≥40 kg", "met" if w >= 40 else "not_met", f"weight {w:.4g} kg"))
+    return age, weight
+
+
+def _upadacitinib(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
+    age_ok, weight_ok = _upa_population(facts)
+    renal = classify_renal(facts)
+    inputs = {"age_years": facts.age_years, "age_group": facts.age_group, "weight_kg": facts.weight_kg,
+              "weight_lb": facts.weight_lb, "egfr": facts.egfr, "ckd_stage": facts.ckd_stage,
+              "severe_renal_impairment": facts.severe_renal_impairment, "current_dose_mg": facts.current_dose_mg,
+              "inadequate_response": facts.inadequate_response}
+    start = Dose(drug="upadacitinib", phase="start", low=15, unit="mg", route="oral", frequency="once daily")
+    if age_ok.status == "not_met" or weight_ok.status == "not_met":
+        failed = age_ok if age_ok.status == "not_met" else weight_ok
+        return [book.decision(
+            "DOSE-UPADACITINIB", outcome="not_covered", verdict="outside_population", inputs=inputs,
+            criteria=(age_ok, weight_ok),
+            statement=f"Not covered: the guideline gives upadacitinib only for patients 12 years and older weighing "
+                      f"≥40 kg, and this patient is outside that ({failed.detail}); it gives no dose for them.",
+        )]
+    renal_c = crit("no severe renal impairment", "unknown" if renal.value is None else
+                   "met" if renal.value == "not_severe" else "not_met", renal.detail, renal.basis)
+    if renal.value == "kidney_failure":
+        return [book.decision(
+            "DOSE-UPADACITINIB", outcome="not_covered", verdict="kidney_failure_not_addressed", inputs=inputs,
+            criteria=(age_ok, weight_ok, renal_c),
+            statement=f"Not covered: the guideline addresses upadacitinib in severe renal impairment (15 mg once "
+                      f"daily only) but not kidney failure ({renal.detail}); it gives no dose for this patient.",
+        )]
+    old = None if facts.age_years is None else facts.age_years >= 65
+    age65 = crit("age <65 years", "unknown" if old is None else "not_met" if old else "met",
+                 "age not given" if facts.age_years is None else f"age {facts.age_years:g} years")
+    population = "" if weight_ok.status == "met" and age_ok.status == "met" else (
+        " (The guideline gives upadacitinib for patients 12 years and older weighing ≥40 kg"
+        f"; {'; '.join(c.detail for c in (age_ok, weight_ok) if c.status == 'unknown')}.)")
+    restricted = old is True or renal.value == "severe"
+    on_15_failing = (facts.current_drug == "upadacitinib" and facts.current_dose_mg == 15
+                     and facts.inadequate_response is True)
+    wants_more = q.escalation or on_15_failing or (q.requested_dose_mg is not None and q.requested_dose_mg > 15)
+    if q.requested_dose_mg is not None and q.requested_dose_mg not in (15, 30):
+        note = f" {fmt(q.requested_dose_mg)} mg is not a dose the guideline gives; it gives 15 mg and 30 mg once daily."
+    else:
+        note = ""
+    if restricted:
+        why = "; ".join(c.detail for c in (age65, renal_c) if c.status == "not_met")
+        dose = Dose(drug="upadacitinib", phase="restricted", low=15, unit="mg", route="oral", frequency="once daily")
+        verdict = "escalation_not_allowed" if wants_more else "restricted_to_15mg"
+        lead = "Do not increase to 30 mg. " if wants_more else ""
+        return [book.decision(
+            "DOSE-UPADACITINIB-ESCALATION" if wants_more else "DOSE-UPADACITINIB", verdict=verdict, inputs=inputs,
+            criteria=(age_ok, weight_ok, age65, renal_c), doses=(dose,),
+            statement=f"{lead}Upadacitinib: use only 15 mg once daily in patients ≥65 years or with severe renal "
+                      f"impairment ({why}).{note}{population}",
+        )]
+    if not wants_more:
+        esc = ("May increase to 30 mg once daily if inadequate response in patients <65 years; use only 15 mg once "
+               "daily in patients ≥65 years or with severe renal impairment.")
+        return [book.decision(
+            "DOSE-UPADACITINIB", inputs=inputs, criteria=(age_ok, weight_ok, age65, renal_c),
+            doses=(start, Dose(drug="upadacitinib", phase="escalation", low=30, unit="mg", route="oral",
+                               frequency="once daily")) if old is False and renal.value == "not_severe" else (start,),
+            statement=f"Upadacitinib: start 15 mg orally once daily. {esc}{note}{population}",
+        )]
+    missing = tuple(m for m, c in (("age_years", age65), ("renal_function", renal_c)) if c.status == "unknown")
+    response = crit("inadequate response to 15 mg", "unknown" if facts.inadequate_response is None else
+                    "met" if facts.inadequate_response else "not_met",
+                    "response not described" if facts.inadequate_response is None else
+                    f"inadequate response: {facts.inadequate_response}")
+    criteria = (age_ok, weight_ok, age65, renal_c, response)
+    if missing:
+        need = " and ".join({"age_years": "the patient's age", "renal_function": "renal function (eGFR)"}[m]
+                            for m in missing)
+        return [book.decision(
+            "DOSE-UPADACITINIB-ESCALATION", outcome="needs_info", verdict="needs_info", inputs=inputs,
+            criteria=criteria, missing=missing, doses=(start,),
+            statement=f"Before allowing 30 mg of upadacitinib I need {need}: the guideline allows 30 mg once daily "
+                      f"only in patients <65 years, and only 15 mg once daily at ≥65 years or with severe renal "
+                      f"impairment.{note}",
+        )]
+    if facts.inadequate_response is False:
+        return [book.decision(
+            "DOSE-UPADACITINIB-ESCALATION", verdict="escalation_not_indicated", inputs=inputs, criteria=criteria,
+            doses=(start,),
+            statement="Upadacitinib: the guideline allows an increase to 30 mg once daily only if response is "
+                      f"inadequate; with an adequate response, stay on 15 mg once daily.{note}{population}",
+        )]
+    cond = "" if facts.inadequate_response else " if response to 15 mg is inadequate"
+    return [book.decision(
+        "DOSE-UPADACITINIB-ESCALATION", verdict="escalation_allowed", inputs=inputs, criteria=criteria,
+        doses=(Dose(drug="upadacitinib", phase="escalation", low=30, unit="mg", route="oral", frequency="once daily"),),
+        statement=f"Upadacitinib may be increased to 30 mg once daily{cond}: the patient is <65 years "
+                  f"({age65.detail}) without severe renal impairment ({renal_c.detail}).{note}{population}",
+    )]
+
+
+def _per_kg(book: Rulebook, rule_id: str, drug: Drug, facts: PatientFacts, q: Query, low: float, high: float,
+            phase: DosePhase, text: str, divided: bool, extra: str = "", states_age: bool = False) -> Decision:
+    """A mg/kg/day dose, computed from the patient's weight when known."""
+    name = drug_info(drug).name
+    inputs = {"weight_kg": facts.weight_kg, "weight_lb": facts.weight_lb, "age_years": facts.age_years}
+    base = Dose(drug=drug, phase=phase, low=low, high=high, unit="mg/kg/day", route="oral",
+                frequency="twice daily" if divided else "daily")
+    if facts.weight_in_kg is None:
+        return book.decision(
+            rule_id, outcome="needs_info", verdict="needs_weight", inputs=inputs, missing=("weight",), doses=(base,),
+            criteria=(crit("weight known", "unknown", "weight not given"),),
+            statement=f"{name}: {text}. I need the patient's weight (kg or lb) to compute the dose.{extra}",
+        )
+    kg, how = _weight_formula(facts)
+    day_lo, day_hi = round1(low * kg), round1(high * kg)
+    formula = f"weight {how}; {fmt(low)}-{fmt(high)} mg/kg/day × {kg:.4g} kg = {fmt(day_lo)}-{fmt(day_hi)} mg/day"
+    per = ""
+    dose = base.model_copy(update={"patient_low_mg": day_lo, "patient_high_mg": day_hi, "patient_per": "day"})
+    if divided:
+        d_lo, d_hi = round1(low * kg / 2), round1(high * kg / 2)
+        formula += f"; divided twice daily: {fmt(d_lo)}-{fmt(d_hi)} mg per dose"
+        per = f", i.e. {fmt(d_lo)}-{fmt(d_hi)} mg twice daily"
+        dose = dose.model_copy(update={"per_dose_low_mg": d_lo, "per_dose_high_mg": d_hi})
+    formula += f" ({ROUNDING_NOTE})"
+    dose = dose.model_copy(update={"formula": formula})
+    weight_text = f"{facts.weight_lb:g} lb ({kg:.4g} kg)" if facts.weight_kg is None else f"{kg:g} kg"
+    note, verdict = _request_note(q, (), day_lo, day_hi, "twice daily" if divided else "daily", name)
+    if q.requested_dose_mg is not None and not (day_lo <= q.requested_dose_mg <= day_hi):
+        note = (note + f" {fmt(q.requested_dose_mg)} mg/day is outside {fmt(day_lo)}-{fmt(day_hi)} mg/day for "
+                f"this weight.").strip()
+        verdict = verdict or "dose_outside_range"
+    child = ""
+    if facts.is_adult is False and not states_age:
+        child = " The guideline states this dose without an age range."
+    return book.decision(
+        rule_id, inputs=inputs, doses=(dose,), formula=formula, verdict=verdict,
+        criteria=(crit("weight known", "met", how),),
+        statement=f"{name} {text}: for {weight_text}, {fmt(day_lo)}-{fmt(day_hi)} mg/day{per}.{child}{extra}"
+                  + (f" {note}" if note else ""),
+    )
+
+
+def _cyclosporine(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
+    return [_per_kg(book, "DOSE-CYCLOSPORINE", "cyclosporine", facts, q, 3, 5, "typical",
+                    "3-5 mg/kg/day orally divided twice daily", divided=True)]
+
+
+def _azathioprine(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
+    return [_per_kg(book, "DOSE-AZATHIOPRINE", "azathioprine", facts, q, 1, 3, "typical", "1-3 mg/kg/day orally",
+                    divided=False, extra=" Consider TPMT testing before initiation.")]
+
+
+def _methotrexate(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
+    adult = _adult_criterion(facts)
+    inputs = _age_inputs(facts)
+    if adult.status == "not_met":
+        return [book.decision(
+            "DOSE-METHOTREXATE", outcome="not_covered", verdict="no_pediatric_dose", inputs=inputs, criteria=(adult,),
+            statement=f"Not covered: the guideline gives methotrexate only as a fixed adult dose with "
+                      f"{_NO_PEDIATRIC_SHORT}, so it gives no dose for this patient ({adult.detail}).",
+        )]
+    dose = Dose(drug="methotrexate", phase="typical", low=7.5, high=25, unit="mg", route="oral",
+                frequency="once weekly")
+    note, verdict = _request_note(q, (), 7.5, 25, "once weekly", "Methotrexate")
+    lead = "Methotrexate is dosed once weekly, never daily. " if q.requested_frequency in ("daily", "twice_daily") \
+        else ""
+    statement = f"{lead}Methotrexate: 7.5-25 mg orally once weekly."
+    if adult.status == "unknown":
+        statement += f" This is the adult dose; {_NO_PEDIATRIC}."
+    if note and not lead:
+        statement += f" {note}"
+    elif q.requested_dose_mg is not None and not 7.5 <= q.requested_dose_mg <= 25:
+        statement += f" {fmt(q.requested_dose_mg)} mg is outside the guideline's 7.5-25 mg weekly range."
+    return [book.decision("DOSE-METHOTREXATE", statement=statement, verdict=verdict, inputs=inputs,
+                          criteria=(adult,), doses=(dose,))]
+
+
+def _mycophenolate(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
+    age = classify_age(facts)
+    adult_dose = Dose(drug="mycophenolate", phase="typical", low=1.0, high=1.5, unit="g", route="oral",
+                      frequency="twice daily")
+    if age.value == "adult":
+        note, verdict = _request_note(q, (), 1000, 1500, "twice daily", "Mycophenolate")
+        return [book.decision(
+            "DOSE-MYCOPHENOLATE", verdict=verdict, inputs=_age_inputs(facts),
+            criteria=(crit("adult (18 years or older)", "met", age.detail, age.basis),), doses=(adult_dose,),
+            statement=f"Mycophenolate: 1.0-1.5 g orally twice daily. {note}".strip(),
+        )]
+    if age.value == "child":
+        d = _per_kg(book, "DOSE-MYCOPHENOLATE", "mycophenolate", facts, q, 30, 50, "pediatric",
+                    "pediatric 30-50 mg/kg daily", divided=False,
+                    extra=" The fixed adult regimen does not apply to children.", states_age=True)
+        age_c = crit("pediatric (under 18 years)", "met", age.detail, age.basis)
+        return [d.model_copy(update={"criteria": (age_c, *d.criteria)})]
+    return [book.decision(
+        "DOSE-MYCOPHENOLATE", outcome="needs_info", verdict="needs_age", inputs=_age_inputs(facts),
+        missing=("age_years",), doses=(adult_dose,),
+        criteria=(crit("adult or pediatric", "unknown", age.detail, age.basis),),
+        statement="Mycophenolate: 1.0-1.5 g orally twice daily for adults; pediatric 30-50 mg/kg daily. I need the "
+                  "patient's age (and weight for a child) to say which applies.",
+    )]
+
+
+def _not_stated(rule_id: str) -> Callable[[Rulebook, PatientFacts, Query], list[Decision]]:
+    def rule(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
+        name = drug_info(book.rules[rule_id].drug or "dupilumab").name  # every DOSE rule names a drug
+        return [book.decision(
+            rule_id, outcome="not_covered", verdict="no_dose_in_guideline",
+            statement=f"Not covered: the guideline recommends {name.lower()} (strong recommendation) but gives no "
+                      f"dose for it. Use the product's prescribing information.",
+        )]
+
+    return rule
+
+
+def _corticosteroids(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
+    return [book.decision(
+        "DOSE-CORTICOSTEROIDS", outcome="not_covered", verdict="no_dose_recommended_against",
+        statement="Not covered: the guideline gives no dose for systemic corticosteroids and makes a conditional "
+                  "recommendation against them in atopic dermatitis; at most short-term rescue therapy.",
+    )]
+
+
+DOSE_RULES: dict[Drug, Callable[[Rulebook, PatientFacts, Query], list[Decision]]] = {
+    "dupilumab": _dupilumab,
+    "upadacitinib": _upadacitinib,
+    "cyclosporine": _cyclosporine,
+    "methotrexate": _methotrexate,
+    "azathioprine": _azathioprine,
+    "mycophenolate": _mycophenolate,
+    "tralokinumab": _not_stated("DOSE-TRALOKINUMAB"),
+    "abrocitinib": _not_stated("DOSE-ABROCITINIB"),
+    "baricitinib": _not_stated("DOSE-BARICITINIB"),
+    "systemic_corticosteroids": _corticosteroids,
+}
+
+
+def dose_decisions(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
+    """Dose decisions for ``q.drug`` (the caller makes sure a drug is given)."""
+    assert q.drug is not None
+    return DOSE_RULES[q.drug](book, facts, q)

@@ -1,0 +1,126 @@
+"""Eligibility for systemic therapy after topical therapy failure."""
+
+from __future__ import annotations
+
+from .classify import classify_potency
+from .criteria import at_least, crit, verdict_of
+from .decision import Criterion, Decision
+from .facts import PatientFacts
+from .query import Query
+from .rulebook import Rulebook
+
+__all__ = ["eligibility_decisions", "severity_criteria"]
+
+_MIN_TRIAL_DAYS = 7  # "1-4 weeks" of intensive topical therapy: at least one week
+
+
+def severity_criteria(facts: PatientFacts) -> tuple[Criterion, list[Criterion]]:
+    """Moderate-to-severe disease: any one of the guideline's markers suffices."""
+    areas = facts.high_impact_areas
+    parts = [
+        at_least("BSA ≥10%", facts.bsa_percent, 10, "BSA", "%"),
+        at_least("IGA ≥3", facts.iga, 3, "IGA"),
+        at_least("severe pruritus NRS ≥7", facts.pruritus_nrs, 7, "pruritus NRS"),
+        crit("significant quality of life impairment",
+             "unknown" if facts.qol_impaired is None else "met" if facts.qol_impaired else "not_met",
+             "not assessed" if facts.qol_impaired is None else f"quality of life impaired: {facts.qol_impaired}"),
+        crit("high-impact areas (hands, face, eyelids)",
+             "unknown" if areas is None else "met" if areas else "not_met",
+             "not stated" if areas is None else ("involved: " + ", ".join(areas)) if areas else "none involved"),
+        crit("significant sleep disruption or psychosocial impact",
+             "met" if facts.sleep_disruption or facts.psychosocial_impact else
+             "unknown" if facts.sleep_disruption is None or facts.psychosocial_impact is None else "not_met",
+             f"sleep disruption: {facts.sleep_disruption}, psychosocial impact: {facts.psychosocial_impact}"),
+    ]
+    statuses = {c.status for c in parts}
+    status = "met" if "met" in statuses else "unknown" if "unknown" in statuses else "not_met"
+    met = [c.name for c in parts if c.status == "met"]
+    detail = ("meets " + "; ".join(met)) if met else (
+        "no severity marker given" if status == "unknown" else "below every severity threshold")
+    return crit("moderate-to-severe disease (any one marker)", status, detail), parts  # type: ignore[arg-type]
+
+
+def _trial(facts: PatientFacts) -> tuple[Criterion, Criterion]:
+    days = facts.topical_trial_days
+    duration = (crit("intensive topical trial ≥1 week (1-4 weeks)", "unknown", "duration not given") if days is None
+                else crit("intensive topical trial ≥1 week (1-4 weeks)",
+                          "met" if days >= _MIN_TRIAL_DAYS else "not_met", f"{days} days of topical therapy"))
+    potency = classify_potency(facts)
+    pot = crit("medium-to-high potency topical corticosteroid",
+               "unknown" if potency.value is None else "not_met" if potency.value == "low" else "met",
+               potency.detail, potency.basis if potency.basis not in ("as stated",) else None)
+    return duration, pot
+
+
+def _documented(facts: PatientFacts) -> Criterion:
+    n = facts.severity_timepoints
+    if n is None:
+        return crit("severity documented at multiple time points", "unknown", "number of documented time points "
+                    "not given")
+    return crit("severity documented at multiple time points", "met" if n >= 2 else "not_met",
+                f"documented at {n} time point{'s' if n != 1 else ''}")
+
+
+def _adherence(facts: PatientFacts) -> Criterion:
+    name = "true topical failure (adherent, not steroid phobia)"
+    if facts.adherent is False:
+        return crit(name, "not_met", "nonadherence to the topical regimen")
+    if facts.steroid_phobia and facts.adherent is not True:
+        return crit(name, "not_met", "steroid phobia reported")
+    if facts.adherent is True:
+        return crit(name, "met", "adherent to the topical regimen")
+    return crit(name, "unknown", "adherence not assessed")
+
+
+_ADVICE = {
+    "moderate-to-severe disease (any one marker)": "disease is below every severity threshold (BSA ≥10%, IGA ≥3, "
+    "pruritus NRS ≥7, significant quality of life impairment, high-impact areas, sleep or psychosocial impact)",
+    "intensive topical trial ≥1 week (1-4 weeks)": "the intensive topical trial is shorter than 1-4 weeks",
+    "medium-to-high potency topical corticosteroid": "the topical corticosteroid was not medium-to-high potency",
+    "severity documented at multiple time points": "severity is not yet documented at multiple time points",
+    "true topical failure (adherent, not steroid phobia)": "nonadherence or steroid phobia must be addressed "
+    "through patient education first",
+}
+_MISSING = {
+    "moderate-to-severe disease (any one marker)": "severity",
+    "intensive topical trial ≥1 week (1-4 weeks)": "topical_trial_days",
+    "medium-to-high potency topical corticosteroid": "topical_potency",
+    "severity documented at multiple time points": "severity_timepoints",
+    "true topical failure (adherent, not steroid phobia)": "adherent",
+}
+
+
+def eligibility_decisions(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
+    """Eligible / not yet / cannot tell, with every criterion shown."""
+    severity, parts = severity_criteria(facts)
+    duration, potency = _trial(facts)
+    main = (severity, duration, potency, _documented(facts), _adherence(facts))
+    criteria = (*main, *parts)
+    inputs = {k: facts.model_dump().get(k) for k in (
+        "bsa_percent", "iga", "pruritus_nrs", "qol_impaired", "sleep_disruption", "psychosocial_impact",
+        "topical_trial_days", "topical_potency", "topical_steroid", "severity_timepoints", "adherent",
+        "steroid_phobia")}
+    inputs["high_impact_areas"] = list(facts.high_impact_areas) if facts.high_impact_areas is not None else None
+    overall = verdict_of(main)
+    if overall == "met":
+        return [book.decision(
+            "ELIG-SYSTEMIC", verdict="eligible", inputs=inputs, criteria=criteria,
+            statement="Eligible for systemic therapy: persistent moderate-to-severe disease "
+                      f"({severity.detail[len('meets '):]}), documented at multiple time points, despite 1-4 weeks "
+                      "of intensive medium-to-high potency topical corticosteroids with true treatment failure.",
+        )]
+    if overall == "not_met":
+        reasons = "; ".join(_ADVICE[c.name] for c in main if c.status == "not_met")
+        return [book.decision(
+            "ELIG-SYSTEMIC", verdict="not_yet", inputs=inputs, criteria=criteria,
+            statement=f"Not yet eligible for systemic therapy: {reasons}.",
+        )]
+    missing = tuple(_MISSING[c.name] for c in main if c.status == "unknown")
+    known = [c.name for c in main if c.status == "met"]
+    return [book.decision(
+        "ELIG-SYSTEMIC", outcome="needs_info", verdict="cannot_tell", inputs=inputs, criteria=criteria,
+        missing=missing,
+        statement="Cannot tell yet whether systemic therapy is justified. "
+                  + (f"Met so far: {'; '.join(known)}. " if known else "")
+                  + "Still needed: " + "; ".join(c.name for c in main if c.status == "unknown") + ".",
+    )]
