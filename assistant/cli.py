@@ -1,10 +1,215 @@
-"""The ``adguide`` command line."""
+"""The ``adguide`` command line: ``decide`` and ``rules`` reach the core directly; ``ask`` and ``chat`` the assistant."""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
 
-app = typer.Typer(no_args_is_help=True, help="adguide: cited, rule-based answers on systemic therapy for AD.")
+app = typer.Typer(no_args_is_help=True, add_completion=False,
+                  help="adguide: cited, rule-based answers on systemic therapy for atopic dermatitis.")
+
+_JSON = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+
+
+def _fail(messages: list[str], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps({"status": "invalid_input", "problems": messages}))
+    else:
+        typer.echo("Invalid input, nothing decided:", err=True)
+        for m in messages:
+            typer.echo(f"  - {m}", err=True)
+    raise typer.Exit(2)
+
+
+@app.command()
+def decide(
+    topic: Annotated[str, typer.Option(help="dose, eligibility, pre_systemic, choice, monitoring, adverse_effects, "
+                                            "concomitant, response, pitfalls or overview")] = "dose",
+    drug: Annotated[str | None, typer.Option(help="e.g. dupilumab, upadacitinib, cyclosporine")] = None,
+    facts_file: Annotated[Path | None, typer.Option("--facts", help="JSON file with patient facts")] = None,
+    fact: Annotated[list[str] | None, typer.Option("--fact", "-f", help="FIELD=VALUE, repeatable "
+                                                                        "(e.g. -f age_years=72 -f egfr=25)")] = None,
+    age: Annotated[float | None, typer.Option(help="age in years")] = None,
+    weight_kg: Annotated[float | None, typer.Option(help="weight in kg")] = None,
+    weight_lb: Annotated[float | None, typer.Option(help="weight in lb")] = None,
+    egfr: Annotated[float | None, typer.Option(help="eGFR, mL/min/1.73 m²")] = None,
+    dose_mg: Annotated[float | None, typer.Option(help="a proposed dose in mg")] = None,
+    frequency: Annotated[str | None, typer.Option(help="a proposed frequency: daily, twice_daily, weekly, "
+                                                       "every_2_weeks")] = None,
+    escalate: Annotated[bool, typer.Option(help="ask to increase the dose")] = False,
+    pitfall: Annotated[str | None, typer.Option(help="a pitfall: antihistamines, antibiotics, ...")] = None,
+    as_json: _JSON = False,
+) -> None:
+    """Run the rule core on facts, without any chat."""
+    from pydantic import ValidationError
+
+    from core import InvalidFactsError, Query, build_rulebook, describe_validation_error, parse_facts
+    from core import decide as run
+    from corpus import CorpusError, get_corpus
+
+    data: dict[str, Any] = {}
+    try:
+        if facts_file is not None:
+            data.update(json.loads(facts_file.read_text(encoding="utf-8")))
+    except (OSError, json.JSONDecodeError) as exc:
+        _fail([f"--facts {facts_file}: {exc}"], as_json)
+    for item in fact or []:
+        if "=" not in item:
+            _fail([f"--fact {item!r}: use FIELD=VALUE"], as_json)
+        key, _, value = item.partition("=")
+        try:
+            data[key.strip()] = json.loads(value)
+        except json.JSONDecodeError:
+            data[key.strip()] = value
+    for key, value in (("age_years", age), ("weight_kg", weight_kg), ("weight_lb", weight_lb), ("egfr", egfr)):
+        if value is not None:
+            data[key] = value
+    try:
+        facts = parse_facts(data)
+        query = Query.model_validate({"topic": topic, "drug": drug, "requested_dose_mg": dose_mg,
+                                      "requested_frequency": frequency, "escalation": escalate, "pitfall": pitfall})
+    except InvalidFactsError as exc:
+        _fail(exc.problems, as_json)
+        return
+    except ValidationError as exc:
+        _fail(describe_validation_error(exc), as_json)
+        return
+    try:
+        book = build_rulebook(get_corpus())
+    except CorpusError as exc:
+        _fail([str(exc)], as_json)
+        return
+    result = run(book, facts, query)
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+        return
+    typer.echo(f"status: {result.status}" + (f"  (missing: {', '.join(result.missing)})" if result.missing else ""))
+    for d in result.decisions:
+        _print_decision(d)
+
+
+def _print_decision(d: Any) -> None:
+    typer.echo(f"\n[{d.rule_id}] {d.outcome}{' / ' + d.verdict if d.verdict else ''}")
+    typer.echo(f"  {d.statement}")
+    if d.formula:
+        typer.echo(f"  formula: {d.formula}")
+    for c in d.criteria:
+        mark = {"met": "✓", "not_met": "✗", "unknown": "?"}[c.status]
+        typer.echo(f"  {mark} {c.name}: {c.detail}" + (f"  [basis: {c.basis}]" if c.basis else ""))
+    for c in d.citations:
+        refs = f" [refs {', '.join(c.refs)}]" if c.refs else ""
+        typer.echo(f"  > \"{c.quote}\" — {c.passage_id}{refs}")
+
+
+@app.command()
+def rules(as_json: _JSON = False) -> None:
+    """List every rule with its id and the passages it cites."""
+    from core import RULES, build_rulebook
+    from corpus import get_corpus
+
+    book = build_rulebook(get_corpus())
+    rows = [{"rule_id": r.id, "kind": r.kind, "drug": r.drug, "title": r.title,
+             "citations": [c.model_dump(mode="json") for c in book.citations(r.id)]} for r in RULES.values()]
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for row in rows:
+        typer.echo(f"{row['rule_id']:<32} {row['kind']:<16} {row['title']}")
+        for c in row["citations"]:
+            typer.echo(f"    {c['passage_id']:<18} \"{c['quote'][:90]}{'…' if len(c['quote']) > 90 else ''}\"")
+
+
+def _print_answer(a: Any) -> None:
+    badge = a.status.upper().replace("_", " ")
+    typer.echo(f"[{badge}] ({a.mode}, corpus {a.corpus_sha256[:12]})")
+    typer.echo(a.answer)
+    if a.problems:
+        for p in a.problems:
+            typer.echo(f"  ! {p}")
+    if a.citations:
+        typer.echo("\nGuideline text:")
+        for c in a.citations:
+            refs = f" [refs {', '.join(c.refs)}]" if c.refs else ""
+            typer.echo(f"  > \"{c.quote}\" — {c.passage_id}{refs}")
+    for d in a.decisions:
+        if d.formula:
+            typer.echo(f"\nFormula ({d.rule_id}): {d.formula}")
+
+
+@app.command()
+def ask(
+    question: Annotated[str | None, typer.Argument(help="The question; omit with --jsonl to read stdin.")] = None,
+    as_json: _JSON = False,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="One question per stdin line → one JSON object per line.")]
+    = False,
+) -> None:
+    """Ask a question in plain language."""
+    from .pipeline import get_assistant
+
+    assistant = get_assistant()
+    if jsonl:
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            typer.echo(assistant.ask(line.rstrip("\n")).model_dump_json())
+            sys.stdout.flush()
+        return
+    if question is None:
+        typer.echo("Give a question, or use --jsonl to read questions from stdin.", err=True)
+        raise typer.Exit(2)
+    answer = assistant.ask(question)
+    if as_json:
+        typer.echo(answer.model_dump_json(indent=2))
+    else:
+        _print_answer(answer)
+
+
+@app.command()
+def chat() -> None:
+    """Interactive conversation; facts carry across turns ('new' starts a new patient, 'quit' leaves)."""
+    from .conversation import Conversation
+    from .pipeline import get_assistant
+
+    assistant = get_assistant()
+    conv = Conversation()
+    typer.echo("adguide chat — 'new' for a new patient, 'facts' to see them, 'quit' to leave.")
+    while True:
+        try:
+            line = input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            typer.echo("")
+            return
+        cmd = line.strip().lower()
+        if cmd in {"quit", "exit", ":q"}:
+            return
+        if cmd == "new":
+            conv = Conversation()
+            typer.echo("(new patient)")
+            continue
+        if cmd == "facts":
+            typer.echo(json.dumps(conv.facts, indent=2, default=str))
+            continue
+        _print_answer(assistant.ask(line, conv))
+        typer.echo("")
+
+
+@app.command()
+def index(rebuild: Annotated[bool, typer.Option("--rebuild/--no-rebuild", help="Rebuild from scratch.")] = True
+          ) -> None:
+    """Build (or rebuild) the chromadb passage index."""
+    import time
+
+    from .retrieval import get_retriever
+
+    start = time.perf_counter()
+    retriever = get_retriever()
+    if rebuild:
+        retriever.rebuild()
+    typer.echo(f"index ready in {time.perf_counter() - start:.2f} s")
 
 
 @app.callback()
