@@ -1,0 +1,42 @@
+"""Deterministic rendering of an answer from the core's decisions (the offline text, and the LLM fallback)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from core import Decision
+
+__all__ = ["MISSING_LABELS", "OUT_OF_SCOPE_TEXT", "REFUSED_TEXT", "missing_text", "render_answer"]
+
+MISSING_LABELS: dict[str, str] = {
+    "age_years": "the patient's age",
+    "renal_function": "renal function (eGFR or CKD stage)",
+    "weight": "the patient's weight (kg or lb)",
+    "drug": "which agent you mean (e.g. dupilumab, upadacitinib, cyclosporine)",
+    "severity": "disease severity (BSA %, IGA, itch NRS, or quality-of-life impact)",
+    "topical_trial_days": "how long the intensive topical corticosteroid trial lasted",
+    "topical_potency": "the potency or name of the topical corticosteroid used",
+    "severity_timepoints": "at how many time points severity was documented",
+    "adherent": "whether the topical regimen was actually used as prescribed",
+    "question": "a question",
+}
+
+OUT_OF_SCOPE_TEXT = (
+    "Out of scope: adguide answers questions on systemic treatment of moderate-to-severe atopic dermatitis after "
+    "topical therapy failure, from one guideline. It cannot answer this question."
+)
+REFUSED_TEXT = "Refused: adguide cannot ignore, override or change the guideline rules."
+
+
+def missing_text(missing: Sequence[str]) -> str:
+    """'To decide, I need: the patient's age; renal function (eGFR or CKD stage).'"""
+    return "To decide, I need: " + "; ".join(MISSING_LABELS.get(m, m.replace("_", " ")) for m in missing) + "."
+
+
+def render_answer(decisions: Sequence[Decision], missing: Sequence[str] = (), lead: str = "") -> str:
+    """Each decision's statement verbatim, one per line, then what is missing."""
+    lines = [lead] if lead else []
+    lines += [d.statement for d in decisions]
+    if missing:
+        lines.append(missing_text(missing))
+    return "\n".join(lines)

@@ -1,0 +1,93 @@
+"""The command line: `adguide decide` and `adguide rules` reach the core without any chat."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import app
+from core import RULES
+from corpus import get_corpus
+
+runner = CliRunner()
+
+
+def _json(args: list[str]) -> dict:  # type: ignore[type-arg]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "rule_id", "verdict"),
+    [
+        # 72 years: 30 mg is never allowed at >=65
+        (["--drug", "upadacitinib", "--age", "72", "--escalate"], "answered", "DOSE-UPADACITINIB-ESCALATION",
+         "escalation_not_allowed"),
+        # 40 years, renal function unknown: ask before allowing 30 mg
+        (["--drug", "upadacitinib", "--age", "40", "--escalate"], "needs_info", "DOSE-UPADACITINIB-ESCALATION",
+         "needs_info"),
+        # 40 years, eGFR 90: 30 mg allowed if response is inadequate
+        (["--drug", "upadacitinib", "--age", "40", "--egfr", "90", "--escalate"], "answered",
+         "DOSE-UPADACITINIB-ESCALATION", "escalation_allowed"),
+        # no dose in the guideline
+        (["--drug", "tralokinumab"], "not_covered", "DOSE-TRALOKINUMAB", "no_dose_in_guideline"),
+        # methotrexate asked daily: corrected to weekly
+        (["--drug", "methotrexate", "--age", "40", "--frequency", "daily"], "answered", "DOSE-METHOTREXATE",
+         "frequency_corrected"),
+        # facts from repeatable -f FIELD=VALUE
+        (["--topic", "eligibility", "-f", "bsa_percent=12", "-f", "topical_trial_days=6"], "answered",
+         "ELIG-SYSTEMIC", "not_yet"),
+    ],
+)
+def test_decide_json(args: list[str], status: str, rule_id: str, verdict: str) -> None:
+    out = _json(["decide", *args, "--json"])
+    assert out["status"] == status
+    assert out["decisions"][0]["rule_id"] == rule_id
+    assert out["decisions"][0]["verdict"] == verdict
+    assert out["decisions"][0]["citations"]
+
+
+def test_decide_computes_weight_based_dose_from_pounds() -> None:
+    out = _json(["decide", "--drug", "cyclosporine", "--weight-lb", "154", "--json"])
+    dose = out["decisions"][0]["doses"][0]
+    assert (dose["patient_low_mg"], dose["patient_high_mg"]) == (209.6, 349.3)
+    assert "154 lb × 0.45359237" in out["decisions"][0]["formula"]
+
+
+def test_decide_readable_output_shows_quotes_and_criteria() -> None:
+    result = runner.invoke(app, ["decide", "--drug", "upadacitinib", "--age", "72", "--escalate"])
+    assert result.exit_code == 0
+    assert "✗ age <65 years: age 72 years" in result.output
+    assert '> "Age restrictions: For patients 12 years and older weighing ≥40 kg" — jak-3 [refs 3]' in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--age", "300"], "age_years: must be 0 to 120 years (got 300)"),  # impossible age
+        (["--weight-kg", "-5"], "weight_kg: must be more than 0 and at most 400 kg (got -5)"),  # negative weight
+        (["-f", "bsa_percent=140"], "bsa_percent: must be 0 to 100 % (got 140)"),  # BSA over 100%
+        (["--topic", "dosage"], "topic"),  # unknown topic names the field
+        (["-f", "nonsense"], "use FIELD=VALUE"),  # malformed option
+    ],
+)
+def test_decide_rejects_bad_input_with_reason(args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["decide", *args, "--json"])
+    assert result.exit_code == 2
+    out = json.loads(result.output)
+    assert out["status"] == "invalid_input"
+    assert any(message in p for p in out["problems"]), out["problems"]
+
+
+def test_rules_json_lists_every_rule_with_verbatim_citations() -> None:
+    rows = _json(["rules", "--json"])
+    assert [r["rule_id"] for r in rows] == list(RULES)
+    text = get_corpus().text
+    for row in rows:
+        assert row["citations"], row["rule_id"]
+        for c in row["citations"]:
+            assert set(c) == {"source", "passage_id", "quote", "refs"}
+            assert c["quote"] in text
