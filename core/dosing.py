@@ -42,23 +42,27 @@ def _weight_formula(facts: PatientFacts) -> tuple[float, str]:
     return kg, f"{facts.weight_lb:g} lb × {LB_TO_KG} kg/lb = {kg:.2f} kg"
 
 
-def _request_note(q: Query, allowed_mg: tuple[float, ...], low: float, high: float | None,
-                  frequency: str, drug_name: str) -> tuple[str, str | None]:
-    """Compare a proposed dose/frequency with the guideline's; return (sentence, verdict)."""
+def _request_note(q: Query, name: str, freq_key: str, freq_text: str, *, fixed_mg: tuple[float, ...] = (),
+                  low: float | None = None, high: float | None = None,
+                  per_dose: tuple[float, float] | None = None) -> tuple[str, str | None]:
+    """Compare a proposed dose/frequency with the guideline's; return (sentence, verdict).
+
+    ``fixed_mg``: the only amounts the guideline gives; ``low``-``high``: its range (per day for weight-based
+    doses, where ``per_dose`` is the range per administration and is accepted too).
+    """
     parts, verdict = [], None
-    if q.requested_frequency is not None:
-        asked = _FREQ_WORDS[q.requested_frequency]
-        if asked not in frequency:
-            parts.append(f"{drug_name} is given {frequency} in the guideline, not {asked}.")
-            verdict = "frequency_corrected"
-    if q.requested_dose_mg is not None and allowed_mg:
-        asked_mg = q.requested_dose_mg
-        top = high if high is not None else low
-        if allowed_mg and high is None and asked_mg not in allowed_mg:
-            parts.append(f"{fmt(asked_mg)} mg is not a dose the guideline gives for {drug_name.lower()}.")
+    if q.requested_frequency is not None and q.requested_frequency != freq_key:
+        parts.append(f"{name} is given {freq_text} in the guideline, not {_FREQ_WORDS[q.requested_frequency]}.")
+        verdict = "frequency_corrected"
+    mg = q.requested_dose_mg
+    if mg is not None:
+        if fixed_mg and mg not in fixed_mg:
+            parts.append(f"{fmt(mg)} mg is not a dose the guideline gives for {name.lower()}.")
             verdict = verdict or "dose_not_in_guideline"
-        elif high is not None and not (low <= asked_mg <= top):
-            parts.append(f"{fmt(asked_mg)} mg is outside the guideline's {fmt(low)}-{fmt(top)} mg range.")
+        elif low is not None and high is not None and not low <= mg <= high and not (
+                per_dose is not None and per_dose[0] <= mg <= per_dose[1]):
+            parts.append(f"{fmt(mg)} mg is outside the guideline's {fmt(low)}-{fmt(high)} mg range"
+                         + (" per day for this weight." if per_dose is not None or freq_key == "daily" else "."))
             verdict = verdict or "dose_outside_range"
     return " ".join(parts), verdict
 
@@ -80,7 +84,7 @@ def _dupilumab(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
     statement = "Dupilumab: 600 mg subcutaneous loading dose, then 300 mg subcutaneous every 2 weeks."
     if adult.status == "unknown":
         statement += f" This is the adult regimen; {_NO_PEDIATRIC}."
-    note, verdict = _request_note(q, (600, 300), 300, None, "every 2 weeks", "Dupilumab")
+    note, verdict = _request_note(q, "Dupilumab", "every_2_weeks", "every 2 weeks", fixed_mg=(600, 300))
     return [book.decision("DOSE-DUPILUMAB", statement=f"{statement} {note}".strip(), verdict=verdict,
                           inputs=_age_inputs(facts), criteria=(adult,), doses=doses)]
 
@@ -216,11 +220,9 @@ def _per_kg(book: Rulebook, rule_id: str, drug: Drug, facts: PatientFacts, q: Qu
     formula += f" ({ROUNDING_NOTE})"
     dose = dose.model_copy(update={"formula": formula})
     weight_text = f"{facts.weight_lb:g} lb ({kg:.4g} kg)" if facts.weight_kg is None else f"{kg:g} kg"
-    note, verdict = _request_note(q, (), day_lo, day_hi, "twice daily" if divided else "daily", name)
-    if q.requested_dose_mg is not None and not (day_lo <= q.requested_dose_mg <= day_hi):
-        note = (note + f" {fmt(q.requested_dose_mg)} mg/day is outside {fmt(day_lo)}-{fmt(day_hi)} mg/day for "
-                f"this weight.").strip()
-        verdict = verdict or "dose_outside_range"
+    note, verdict = _request_note(
+        q, name, "twice_daily" if divided else "daily", "twice daily" if divided else "daily", low=day_lo,
+        high=day_hi, per_dose=(round1(low * kg / 2), round1(high * kg / 2)) if divided else None)
     child = ""
     if facts.is_adult is False and not states_age:
         child = " The guideline states this dose without an age range."
@@ -253,16 +255,16 @@ def _methotrexate(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decisio
         )]
     dose = Dose(drug="methotrexate", phase="typical", low=7.5, high=25, unit="mg", route="oral",
                 frequency="once weekly")
-    note, verdict = _request_note(q, (), 7.5, 25, "once weekly", "Methotrexate")
-    lead = "Methotrexate is dosed once weekly, never daily. " if q.requested_frequency in ("daily", "twice_daily") \
-        else ""
-    statement = f"{lead}Methotrexate: 7.5-25 mg orally once weekly."
+    daily = q.requested_frequency in ("daily", "twice_daily")
+    note, verdict = _request_note(q.model_copy(update={"requested_frequency": None}) if daily else q, "Methotrexate",
+                                  "weekly", "once weekly", low=7.5, high=25)
+    statement = ("Methotrexate is dosed once weekly, never daily. " if daily else "") + \
+        "Methotrexate: 7.5-25 mg orally once weekly."
+    verdict = "frequency_corrected" if daily else verdict
     if adult.status == "unknown":
         statement += f" This is the adult dose; {_NO_PEDIATRIC}."
-    if note and not lead:
+    if note:
         statement += f" {note}"
-    elif q.requested_dose_mg is not None and not 7.5 <= q.requested_dose_mg <= 25:
-        statement += f" {fmt(q.requested_dose_mg)} mg is outside the guideline's 7.5-25 mg weekly range."
     return [book.decision("DOSE-METHOTREXATE", statement=statement, verdict=verdict, inputs=inputs,
                           criteria=(adult,), doses=(dose,))]
 
@@ -272,7 +274,7 @@ def _mycophenolate(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decisi
     adult_dose = Dose(drug="mycophenolate", phase="typical", low=1.0, high=1.5, unit="g", route="oral",
                       frequency="twice daily")
     if age.value == "adult":
-        note, verdict = _request_note(q, (), 1000, 1500, "twice daily", "Mycophenolate")
+        note, verdict = _request_note(q, "Mycophenolate", "twice_daily", "twice daily", low=1000, high=1500)
         return [book.decision(
             "DOSE-MYCOPHENOLATE", verdict=verdict, inputs=_age_inputs(facts),
             criteria=(crit("adult (18 years or older)", "met", age.detail, age.basis),), doses=(adult_dose,),
