@@ -1,3 +1,26 @@
-"""adguide assistant package."""
+"""adguide assistant package.
 
-__all__: list[str] = []
+Importing it never imports chromadb or langchain_openai: those load on first index use.
+"""
+
+from .conversation import Conversation, Turn
+from .embedding import LexicalEmbedder, get_embedding_function
+from .errors import AssistantError, RetrievalError
+from .extract import Extraction, Intent, extract
+from .retrieval import Retrieval, RetrievedPassage, Retriever, get_retriever
+
+__all__: list[str] = [
+    "AssistantError",
+    "Conversation",
+    "Extraction",
+    "Intent",
+    "LexicalEmbedder",
+    "Retrieval",
+    "RetrievalError",
+    "RetrievedPassage",
+    "Retriever",
+    "Turn",
+    "extract",
+    "get_embedding_function",
+    "get_retriever",
+]

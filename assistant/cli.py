@@ -1,4 +1,4 @@
-"""The ``adguide`` command line: ``decide`` and ``rules`` reach the core directly; ``ask`` and ``chat`` the assistant."""
+"""The ``adguide`` command line: ``decide`` and ``rules`` reach the core; ``ask`` and ``chat`` the assistant."""
 
 from __future__ import annotations
 
@@ -152,9 +152,7 @@ def ask(
 
     assistant = get_assistant()
     if jsonl:
-        for line in sys.stdin:
-            if not line.strip():
-                continue
+        for line in sys.stdin:  # one answer per input line, blank lines included, so outputs align with inputs
             typer.echo(assistant.ask(line.rstrip("\n")).model_dump_json())
             sys.stdout.flush()
         return

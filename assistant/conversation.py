@@ -1,0 +1,213 @@
+"""Multi-turn state: patient facts accumulate across messages, follow-ups inherit the last question.
+
+Merge rules (``Conversation.update``):
+
+* Facts override field by field: "and if she were 70?" changes ``age_years`` only.
+* Fields that state one quantity in two ways are exclusive — a new value of one removes the old value(s) of
+  the others unless they are given in the same message:
+  ``weight_kg`` ↔ ``weight_lb``; ``egfr`` ↔ ``ckd_stage`` ↔ ``severe_renal_impairment``;
+  ``topical_steroid`` ↔ ``topical_potency`` (a stated potency described the old steroid).
+* A new ``age_years`` removes an old ``age_group`` that contradicts it (adult = 18 or older), and vice versa.
+* A new ``current_drug`` different from the old one removes ``current_dose_mg``, ``weeks_on_treatment`` and
+  ``inadequate_response`` carried from the old drug, unless restated.
+* Old ``infection_signs`` are dropped whenever infection is restated in any way (the booleans themselves
+  override field by field), so "no more crusting" does not leave stale signs on display.
+* A message with no intent of its own (``intent is None``) keeps the previous intent, drug and requested
+  dose/frequency/escalation/pitfall; a new drug on such a follow-up drops the requested dose fields (they
+  were about the other drug). A message with its own intent starts a new question: the drug is kept only
+  if none is named, the requested dose fields and pitfall come from this message alone.
+* ``new_patient`` ("new patient: …") drops all facts and the previous question before merging.
+* 'out_of_scope' turns change nothing: the previous question and facts stay for the next on-topic turn.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from core import Drug, Frequency, PitfallTopic, Query
+
+from .extract import Extraction, Intent
+
+__all__ = ["EXCLUSIVE_GROUPS", "Conversation", "Turn"]
+
+EXCLUSIVE_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("weight_kg", "weight_lb"),
+    ("egfr", "ckd_stage", "severe_renal_impairment"),
+    ("topical_steroid", "topical_potency"),
+)
+"""Fields stating the same thing in different ways; only the most recent statement is kept."""
+
+_CURRENT_DRUG_DEPENDENTS = ("current_dose_mg", "weeks_on_treatment", "inadequate_response")
+_INFECTION_GROUP = ("bacterial_superinfection", "eczema_herpeticum", "infection_signs")
+_TOPICS = frozenset(
+    {"dose", "eligibility", "pre_systemic", "choice", "monitoring", "adverse_effects", "concomitant", "response",
+     "pitfalls", "overview"}
+)
+
+
+class Turn(BaseModel):
+    """The state after one message: what to ask the core and what changed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    intent: Intent | None
+    """Effective intent (carried over on a follow-up); ``None`` only if nothing was ever asked."""
+    drug: Drug | None
+    """Effective drug."""
+    requested_dose_mg: float | None
+    """Effective proposed dose in mg."""
+    requested_frequency: Frequency | None
+    """Effective proposed frequency."""
+    escalation: bool
+    """Effective escalation flag."""
+    pitfall: PitfallTopic | None
+    """Effective pitfall topic."""
+    facts: dict[str, Any]
+    """All accumulated facts after this message (raw, not validated)."""
+    changed: dict[str, Any] = Field(default_factory=dict)
+    """Facts this message set."""
+    removed: tuple[str, ...] = ()
+    """Facts this message removed because a newer statement superseded them."""
+    follow_up: bool = False
+    """The message was read as a follow-up to the previous turn."""
+    override_attempt: bool = False
+    """The message tried to override the rules."""
+    extraction: Extraction
+    """The raw reading of this message."""
+
+    def query(self) -> Query | None:
+        """A core ``Query`` for this turn, or None for 'general', 'out_of_scope', no intent or an invalid dose."""
+        if self.intent not in _TOPICS:
+            return None
+        try:
+            return Query(
+                topic=self.intent,  # type: ignore[arg-type]
+                drug=self.drug,
+                requested_dose_mg=self.requested_dose_mg,
+                requested_frequency=self.requested_frequency,
+                escalation=self.escalation,
+                pitfall=self.pitfall,
+            )
+        except ValidationError:
+            return None
+
+
+class Conversation(BaseModel):
+    """Accumulated facts and the last question of one chat; mutate with ``update`` and ``reset``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    facts: dict[str, Any] = Field(default_factory=dict)
+    """Facts stated so far (raw; the caller validates with ``core.parse_facts``)."""
+    intent: Intent | None = None
+    """Last effective intent."""
+    drug: Drug | None = None
+    """Last effective drug."""
+    requested_dose_mg: float | None = None
+    """Last proposed dose in mg."""
+    requested_frequency: Frequency | None = None
+    """Last proposed frequency."""
+    escalation: bool = False
+    """Last escalation flag."""
+    pitfall: PitfallTopic | None = None
+    """Last pitfall topic."""
+    turns: int = 0
+    """Messages merged since the last reset."""
+
+    def reset(self) -> None:
+        """Forget everything (new patient, new chat)."""
+        self.facts = {}
+        self.intent = None
+        self.drug = None
+        self._clear_question()
+        self.turns = 0
+
+    def _clear_question(self) -> None:
+        self.requested_dose_mg = None
+        self.requested_frequency = None
+        self.escalation = False
+        self.pitfall = None
+
+    def _merge_facts(self, new: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """Apply the override and exclusivity rules; returns (changed, removed)."""
+        facts = dict(self.facts)
+        removed: list[str] = []
+
+        def drop(field: str) -> None:
+            if field in facts and field not in new:
+                del facts[field]
+                removed.append(field)
+
+        for group in EXCLUSIVE_GROUPS:
+            if any(field in new for field in group):
+                for field in group:
+                    drop(field)
+        if "age_years" in new and "age_group" not in new and "age_group" in facts:
+            age = new["age_years"]
+            if isinstance(age, int | float) and (facts["age_group"] == "adult") != (age >= 18):
+                drop("age_group")
+        if "age_group" in new and "age_years" not in new and "age_years" in facts:
+            age = facts["age_years"]
+            if isinstance(age, int | float) and (new["age_group"] == "adult") != (age >= 18):
+                drop("age_years")
+        if "current_drug" in new and facts.get("current_drug") not in (None, new["current_drug"]):
+            for field in _CURRENT_DRUG_DEPENDENTS:
+                drop(field)
+        if any(field in new for field in _INFECTION_GROUP):
+            drop("infection_signs")
+        facts.update(new)
+        self.facts = facts
+        return dict(new), tuple(removed)
+
+    def update(self, extraction: Extraction) -> Turn:
+        """Merge one message (see the module docstring for the rules) and return the resulting turn."""
+        if extraction.new_patient:
+            self.reset()
+        if extraction.intent == "out_of_scope":
+            changed: dict[str, Any] = {}
+            removed: tuple[str, ...] = ()
+            return Turn(
+                intent="out_of_scope", drug=None, requested_dose_mg=None, requested_frequency=None,
+                escalation=False, pitfall=None, facts=dict(self.facts), follow_up=False,
+                override_attempt=extraction.override_attempt, extraction=extraction, changed=changed, removed=removed,
+            )
+        changed, removed = self._merge_facts(extraction.facts)
+        follow_up = extraction.intent is None
+        if follow_up:
+            if extraction.drug is not None and extraction.drug != self.drug:
+                self.requested_dose_mg = None
+                self.requested_frequency = None
+                self.escalation = False
+                self.drug = extraction.drug
+            if extraction.requested_dose_mg is not None:
+                self.requested_dose_mg = extraction.requested_dose_mg
+            if extraction.requested_frequency is not None:
+                self.requested_frequency = extraction.requested_frequency
+            self.escalation = self.escalation or extraction.escalation
+            if self.intent is None and (extraction.drug is not None or extraction.facts):
+                self.intent = "general"  # first message: facts only, nothing asked yet
+        else:
+            self.intent = extraction.intent
+            if extraction.drug is not None:
+                self.drug = extraction.drug
+            self.requested_dose_mg = extraction.requested_dose_mg
+            self.requested_frequency = extraction.requested_frequency
+            self.escalation = extraction.escalation
+            self.pitfall = extraction.pitfall
+        self.turns += 1
+        return Turn(
+            intent=self.intent,
+            drug=self.drug,
+            requested_dose_mg=self.requested_dose_mg,
+            requested_frequency=self.requested_frequency,
+            escalation=self.escalation,
+            pitfall=self.pitfall,
+            facts=dict(self.facts),
+            changed=changed,
+            removed=removed,
+            follow_up=follow_up or extraction.follow_up,
+            override_attempt=extraction.override_attempt,
+            extraction=extraction,
+        )

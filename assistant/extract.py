@@ -1,0 +1,1082 @@
+"""Offline, deterministic reading of a clinician's free-text question into core facts and an intent.
+
+Regular expressions only (plus a tight ``difflib`` fallback for misspelt drug names): no model, no network,
+no randomness. ``extract`` recognises what is *said*; it never infers a dose and never validates a range —
+"age 300" comes out as ``{"age_years": 300}`` so the caller can reject it with a clear message.
+
+Every number pattern starts with a ``(?<![\\d.])`` look-behind and every word pattern with ``\\b`` so the scan
+stays linear on long inputs (a 100 kB run of digits or spaces must not trigger quadratic backtracking).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from functools import lru_cache
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from core import Drug, Frequency, PitfallTopic
+from core.classify import NAMED_STEROIDS
+from core.drugs import DRUGS
+
+from .lexicon import DRUG_ALIASES, OTHER_AGENTS
+
+__all__ = ["INTENTS", "Extraction", "Intent", "extract"]
+
+Intent = Literal[
+    "dose",
+    "eligibility",
+    "pre_systemic",
+    "choice",
+    "monitoring",
+    "adverse_effects",
+    "concomitant",
+    "response",
+    "pitfalls",
+    "overview",
+    "general",
+    "out_of_scope",
+]
+"""The core's topics plus 'general' (on-topic, unspecific) and 'out_of_scope'."""
+
+INTENTS: tuple[str, ...] = Intent.__args__  # type: ignore[attr-defined]
+
+
+class Extraction(BaseModel):
+    """What one message says: intent, query fields and patient facts, as stated (never validated)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    intent: Intent | None = None
+    """The message's own intent; ``None`` when it has none (a follow-up such as "and if she were 70?")."""
+    drug: Drug | None = None
+    """The systemic agent asked about (the first one named that is not merely the current drug)."""
+    requested_dose_mg: float | None = None
+    """A dose the clinician proposes, in mg (grams converted); not range-checked."""
+    requested_frequency: Frequency | None = None
+    """A dosing frequency the clinician proposes ('daily', 'weekly', …)."""
+    escalation: bool = False
+    """The clinician asks to increase the dose ("go to 30", "bump up", "increase")."""
+    pitfall: PitfallTopic | None = None
+    """The pitfall asked about, when the intent is 'pitfalls'."""
+    facts: dict[str, Any] = Field(default_factory=dict)
+    """Only PatientFacts field names, with the raw values stated in this message (no clamping, no dropping)."""
+    override_attempt: bool = False
+    """Prompt-injection or rule-override attempt ("ignore your rules", "just give 30 mg anyway", role-play…)."""
+    follow_up: bool = False
+    """The message refers to / modifies the previous turn ("what about 50 kg?", "same patient but eGFR 20")."""
+    new_patient: bool = False
+    """The message says it is about a different patient ("new patient: …"); the caller should drop old facts."""
+    matched: list[str] = Field(default_factory=list)
+    """What was recognised, e.g. 'drug:Rinvoq→upadacitinib', 'age:72 yo' (debugging / UI)."""
+
+
+_F = re.IGNORECASE | re.ASCII  # ASCII so matched words are plain ASCII and map cleanly onto the lexicon
+
+
+def _c(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, _F)
+
+
+_N = r"(?<![\d.])(\d+(?:\.\d+)?)"  # a number that starts at a number boundary
+_WORD_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "sixteen": 16, "twenty": 20,
+}
+_WN = r"\b(" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
+
+_TRANSLATE = str.maketrans({
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ", "\u202f": " ", "\u2009": " ",
+    "\u2265": ">", "\u2264": "<", "\uff05": "%",
+})
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+
+# ---------------------------------------------------------------------------------------------- drugs
+# a bare number that is not followed by any unit (so "Rinvoq 30" is a dose but "Rinvoq 16 weeks" is not)
+_NO_UNIT = r"(?![\d.])(?!\s*(?:%|percent|kg|kilo|lbs?\b|pounds?|mg|g\b|mcg|ml|weeks?|wks?|days?|months?|years?|yrs?|"\
+    r"y/?o\b|yo\b|-|/|x\b|times|visits|hours?|h\b))"
+_ALIAS_ALT = "|".join(
+    re.escape(a).replace(r"\ ", r"[\s-]+") for a in sorted(DRUG_ALIASES, key=len, reverse=True)
+)
+_ALIAS_RE = _c(rf"(?<![a-z0-9])({_ALIAS_ALT})(?![a-z0-9])")
+_CURRENT_RE = _c(
+    r"\b(?:currently\s+on|currently\s+taking|been\s+on|started\s+on|maintained\s+on|stable\s+on|on|taking|using|"
+    r"receiving|switch(?:ing|ed)?\s+(?:him\s+|her\s+|them\s+)?from)\s+"
+    rf"(?:(?<![\d.])(\d+(?:\.\d+)?)\s*(mg|g)\s+(?:of\s+)?)?(?<![a-z0-9])({_ALIAS_ALT})(?![a-z0-9])"
+    r"(?:\s*(?:at\s+)?(?<![\d.])(\d+(?:\.\d+)?)(?:\s*(mg|g)\b(?!\s*/\s*kg)|" + _NO_UNIT + r"))?"
+)
+# difflib candidates: long, single-word names only (short ones like "neoral" collide with "general")
+_FUZZY_NAMES = sorted(a for a in DRUG_ALIASES if len(a) >= 7 and " " not in a)
+_TOKEN_RE = _c(r"\b[a-z]{6,}\b")
+_OTHER_AGENT_RE = _c(r"\b(" + "|".join(sorted(OTHER_AGENTS, key=len, reverse=True)) + r")\b")
+_FUZZY_BUDGET = 300  # unique tokens tried per message; bounds the cost on huge inputs
+
+
+@lru_cache(maxsize=4096)
+def _fuzzy_drug(token: str) -> str | None:
+    """The alias a misspelt token most likely means, or None (first letter must agree, ratio ≥ 0.85)."""
+    token = token.lower()
+    if token in DRUG_ALIASES or token in OTHER_AGENTS:
+        return None
+    candidates = [n for n in _FUZZY_NAMES if n[0] == token[0] and abs(len(n) - len(token)) <= 2]
+    best = difflib.get_close_matches(token, candidates, n=1, cutoff=0.85)
+    return best[0] if best else None
+
+
+# ---------------------------------------------------------------------------------------------- numbers with units
+_DOSE_RE = _c(_N + r"\s*(mg|milligrams?|g|grams?|gm)\b(?!\s*/\s*(?:kg|m2))(?!\s+per\s+(?:kg|m2))")
+_GOTO_RE = _c(
+    r"\b(?:go(?:ing)?|increas(?:e|ing)|bump(?:ing)?|titrat(?:e|ing)|escalat(?:e|ing)|mov(?:e|ing)|step(?:ping)?|"
+    r"rais(?:e|ing)|doubl(?:e|ing)|up|start(?:ing)?|dose)\s+(?:(?:it|the|dose|him|her|them|up|the\s+patient)\s+){0,3}"
+    r"(?:to|at|of)\s+" + _N + r"(?!\s*(?:%|kg|kilo|lb|pound|week|wk|day|month|year|yr|y/?o|mg/kg))"
+)
+_DRUG_BARE_DOSE_RE = _c(rf"(?<![a-z0-9])(?:{_ALIAS_ALT})\s+(?<![\d.])(\d+(?:\.\d+)?)" + _NO_UNIT)
+_WEIGHT_KG_RE = _c(_N + r"\s*-?\s*(?:kgs?|kilograms?|kilos?)\b")
+_WEIGHT_LB_RE = _c(_N + r"\s*-?\s*(?:lbs?|pounds?)\b")
+_BSA_RE = _c(
+    r"\b(?:t?bsa|body\s+surface\s+area)\s*(?:of|is|was|=|:|~|about|around|at|approx\.?|approximately)?\s*"
+    + _N + r"\s*(?:%|percent|per\s+cent)?"
+    + r"|" + _N + r"\s*(?:%|percent|per\s+cent)\s*(?:of\s+)?(?:(?:her|his|their|the|total|affected)\s+)?"
+    r"(?:t?bsa|body|skin)\b"
+)
+_EGFR_RE = _c(
+    r"\b(?:e?gfr|crcl|creatinine\s+clearance)\s*(?:of|is|was|=|:|~|about|around|at)?\s*"
+    r"(<=?|>=?|less\s+than|under|below|above|over)?\s*" + _N
+)
+_CKD_RE = _c(
+    r"\bckd\s*(?:stage\s*|g)?(\d+|iv|v|iii|ii|i)(?:a|b)?\b"
+    r"|\bstage\s*(\d+|iv|v|iii|ii|i)(?:a|b)?\s*(?:ckd|chronic\s+kidney\s+disease|kidney\s+disease|renal)"
+)
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
+_DIALYSIS_RE = _c(r"\b(?:on\s+(?:hemo|haemo|peritoneal\s+)?dialysis|(?:hemo|haemo)dialysis|esrd|esrf|"
+                  r"end[\s-]stage\s+(?:renal|kidney))\b")
+_SEVERE_RENAL_RE = _c(
+    r"\bsevere(?:ly)?\s+(?:impaired\s+renal\s+function|(?:renal|kidney)\s+(?:impairment|disease|failure|"
+    r"insufficiency|dysfunction)|ckd)\b|\b(?:renal|kidney)\s+failure\b"
+)
+_NOT_SEVERE_RENAL_RE = _c(
+    r"\b(?:normal\s+(?:renal|kidney)\s+function|normal\s+kidneys|(?:renal|kidney)\s+function\s+(?:is\s+)?normal|"
+    r"no\s+(?:renal|kidney)\s+(?:impairment|disease|problems|issues)|(?:mild|moderate)(?:ly)?\s+"
+    r"(?:impaired\s+renal\s+function|(?:renal|kidney)\s+(?:impairment|disease|insufficiency)))\b"
+)
+_IGA_RE = _c(r"\bv?iga\b\s*(?:score\s*)?(?:of|is|was|=|:|at)?\s*" + _N)
+_NRS_RE = _c(
+    r"\b(?:pp-?)?nrs\b\s*(?:score\s*)?(?:of|is|was|=|:|at)?\s*" + _N
+    + r"|\b(?:itch(?:ing|iness)?|pruritus|itchy)\s+(?:nrs\s+|score\s+|severity\s+)?(?:is\s+|of\s+|at\s+|=\s*|:\s*|"
+    r"rated\s+(?:at\s+)?)?" + _N + r"\s*(?:/\s*10|out\s+of\s+10)"
+    + r"|\b(?:itch(?:ing|iness)?|pruritus)\s+(?:nrs|score|rated(?:\s+at)?)\s*(?:of|is|=|:)?\s*" + _N
+    + r"|" + _N + r"\s*(?:/\s*10|out\s+of\s+10)\s+(?:itch|itching|pruritus)\b"
+)
+_STEROID_ALT = "|".join(p for p, _, _ in NAMED_STEROIDS)
+_STEROID_RE = _c(rf"\b(?:{_STEROID_ALT})\w*(?:\s+(?<![\d.])\d+(?:\.\d+)?\s*%)?")
+_DURATION_RE = _c(
+    r"(?:" + _N + r"|" + _WN + r")\s*-?\s*(days?|d|weeks?|wks?|wk|w|months?|mos?|mo)\b(?!\s*-?\s*old)"
+)
+_AGE_RE = _c(
+    _N + r"\s*-?\s*(?:years?|yrs?|yr|y)\s*-?\s*(?:old|o\b|/o\b|\.o\.?)"
+    + r"|" + _N + r"\s*(?:yo|y/o|yoa)(?:[fm]\b|\b)"
+    + r"|" + _N + r"\s*-?\s*years?\s+of\s+age\b"
+    + r"|" + _N + r"\s?([fm])\b(?![/-])"
+    + r"|(?<![a-z])(?:aged|age\s*(?:is|of|=|:)?)\s*" + _N
+)
+_AGE_MONTHS_RE = _c(_N + r"\s*-?\s*(?:months?|mos?)\s*-?\s*old\b")
+_AGE_LOOSE_RE = _c(
+    r"\b(?:patient|pt|she|he|they|woman|man|lady|guy|gentleman|boy|girl|child|kid|son|daughter|husband|wife|mom|dad|"
+    r"mother|father)\s*(?:is|was|were|'s|are|"
+    r"turned|turns|now)\s+" + _N + r"(?!\s*(?:%|kg|kilo|lb|pound|mg|g\b|week|wk|day|month|mo\b|/|\.\d))"
+)
+_AGE_GROUP_RE = _c(
+    r"\b(adults?|grown[\s-]up|child(?:ren)?|kids?|pediatric|paediatric|peds|teens?|teenager|adolescents?)\b"
+)
+_TIMEPOINTS_RE = _c(
+    r"(?:" + _N + r"|" + _WN + r")\s+(?:separate\s+|different\s+|consecutive\s+)?"
+    r"(?:visits|time\s*points|occasions|assessments|appointments)\b"
+)
+
+# ---------------------------------------------------------------------------------------------- booleans and words
+_NEGATION_RE = _c(r"\b(?:no|not|without|denies|denied|negative\s+for|absent|free\s+of|never|none)\b")
+_CLAUSE_END = re.compile(r"[;:!?\n]|\.(?!\d)|,\s+but\b|\bbut\b")
+_SENTENCE_END = re.compile(r"[;!?\n]|\.(?!\d)")  # a decimal point ("0.1%") does not end a sentence
+
+_BACTERIAL = (
+    (_c(r"\bhoney[\s-]*colou?red\s+crusts?|\bhoney\s+crusts?"), "honey-colored crusts"),
+    (_c(r"\b(?:crusting|crusts?|crusted)\b"), "crusting"),
+    (_c(r"\b(?:weeping|weepy)\b"), "weeping"),
+    (_c(r"\b(?:oozing|oozy|exudat(?:e|ive))\b"), "oozing"),
+    (_c(r"\b(?:pustules?|pustular)\b"), "pustules"),
+    (_c(r"\b(?:impetigini[sz]ed|impetigo)\b"), "impetiginization"),
+    (_c(r"\b(?:bacterial\s+(?:super)?infection|superinfect(?:ed|ion)|secondarily\s+infected|infected\s+eczema)\b"),
+     "bacterial superinfection"),
+)
+_HERPETIC = (
+    (_c(r"\bpunched[\s-]*out\s+(?:erosions?|ulcers?|lesions?)"), "punched-out erosions"),
+    (_c(r"\beczema\s+herpeticum\b|\bkaposi'?s?\s+varicelliform"), "eczema herpeticum"),
+    (_c(r"\b(?:hsv|herpes\s+simplex)\b"), "HSV"),
+    (_c(r"\b(?:monomorphic\s+)?vesicles?\b|\bvesicular\b"), "vesicles"),
+)
+_NO_INFECTION_RE = _c(r"\bno\s+(?:signs?\s+of\s+|active\s+|current\s+)?infections?\b|\bnot\s+infected\b")
+_INFECTION_TREATED_RE = _c(
+    r"\b(?:infection\s+(?:was\s+|has\s+been\s+|is\s+)?(?:treated|cleared|resolved)|(?:treated|cleared)\s+the\s+"
+    r"infection|(?:finished|completed)\s+(?:a\s+|the\s+)?(?:course\s+of\s+)?(?:antibiotics|antivirals|"
+    r"acyclovir|valacyclovir|cephalexin|keflex)|after\s+(?:antibiotics|antivirals|acyclovir))\b"
+)
+_AREAS = (
+    (_c(r"(?<!other\s)\b(?:hands?|palms?|fingers?)\b"), "hands"),
+    (_c(r"\b(?:face|facial|cheeks?|perioral|forehead)\b(?!\s+of\b)"), "face"),
+    (_c(r"\b(?:eyelids?|periorbital|around\s+the\s+eyes)\b"), "eyelids"),
+)
+_SLEEP_TRUE_RE = _c(
+    r"\b(?:can'?t\s+sleep|cannot\s+sleep|can\s+not\s+sleep|unable\s+to\s+sleep|not\s+sleeping|(?:wak(?:ing|es|e)|"
+    r"woken|up)\s+(?:up\s+)?(?:at|during\s+the)\s+night|nocturnal\s+(?:waking|awakenings?)|night[\s-]*time\s+"
+    r"wak\w*|sleep\s+(?:loss|disruption|disturbance|deprivation|is\s+(?:poor|terrible|disrupted))|"
+    r"(?:losing|loses|lose|lost)\s+sleep|insomnia|keeps?\s+(?:her|him|them)\s+(?:up|awake)|poor\s+sleep|"
+    r"sleepless|disrupted\s+sleep|(?:doesn'?t|does\s+not|don'?t)\s+sleep)\b"
+)
+_SLEEP_FALSE_RE = _c(r"\b(?:sleep(?:s|ing)?\s+(?:well|fine|ok|normally)|no\s+sleep\s+(?:issues|problems|disruption))\b")
+_QOL_TRUE_RE = _c(
+    r"\b(?:dlqi\s+(?:is\s+)?(?:very\s+)?high|(?:poor|impaired|reduced|low|terrible|bad|awful)\s+(?:quality\s+of\s+life|qol)|(?:quality\s+of\s+life|qol)"
+    r"\s+(?:is\s+|very\s+|severely\s+|significantly\s+|badly\s+){0,2}(?:poor|impaired|affected|terrible|bad|low|"
+    r"reduced|ruined)|(?:affect|affects|affected|affecting|impact|impacts|impacted|impacting|ruin|ruins|ruining|"
+    r"destroying|wrecking)\s+(?:her|his|their|the\s+patient's)?\s*(?:quality\s+of\s+life|qol|life)|"
+    r"(?:missing|missed|misses|can'?t)\s+(?:go\s+to\s+)?(?:work|school))\b"
+)
+_PSYCHO_RE = _c(
+    r"\b(?:psychosocial\s+(?:impact|burden|distress|effects?)|(?:significant|major|big)\s+psychosocial|"
+    r"depress(?:ed|ion)|anxious|anxiety|socially\s+(?:isolated|withdrawn)|withdrawn|embarrass(?:ed|ment)|"
+    r"bullied|self[\s-]conscious|stigma(?:tized)?)\b"
+)
+_ORAL_PREF_RE = _c(
+    r"\b(?:hates?\s+(?:needles|injections|shots)|(?:afraid|scared|terrified)\s+of\s+(?:needles|injections|shots)|"
+    r"needle[\s-]*(?:phobia|phobic)|fear\s+of\s+(?:needles|injections)|(?:declines?|declined|refuses?|refused|"
+    r"won'?t\s+(?:do|take|accept))\s+(?:any\s+)?(?:injections?|injectables?|shots|needles)|(?:doesn'?t|does\s+not|"
+    r"don'?t|do\s+not)\s+want\s+(?:an?\s+)?(?:injections?|injectables?|shots?|needles)|no\s+(?:injections|needles|"
+    r"shots)|prefers?\s+(?:an?\s+)?(?:pill|oral|tablet)s?|wants?\s+(?:an?\s+)?(?:pill|oral|tablet)s?|would\s+"
+    r"rather\s+(?:take\s+)?(?:an?\s+)?(?:pill|oral|tablet)s?)\b"
+)
+_INJ_PREF_RE = _c(
+    r"\b(?:prefers?\s+(?:an?\s+)?(?:injections?|injectables?|shots?)|wants?\s+(?:an?\s+)?(?:injections?|"
+    r"injectables?|shots?)|can'?t\s+swallow\s+(?:pills|tablets)|(?:doesn'?t|does\s+not|don'?t)\s+want\s+(?:an?\s+)?"
+    r"(?:pills?|tablets?|oral))\b"
+)
+_PREG_TRUE_RE = _c(
+    r"\b(?:pregnant|(?:planning|plans?|planned|wants?|wanting|hoping|trying)\s+(?:for\s+|to\s+(?:get\s+|become\s+)?)?"
+    r"(?:a\s+)?(?:pregnancy|pregnant|conceive|baby)|trying\s+to\s+conceive|ttc|(?:in|during)\s+pregnancy|"
+    r"expecting\s+a\s+baby)\b"
+)
+_PREG_FALSE_RE = _c(
+    r"\b(?:not\s+pregnant|no\s+(?:plans?\s+(?:for|of)\s+)?pregnancy|not\s+(?:planning|trying)\s+(?:a\s+|to\s+)?"
+    r"(?:pregnancy|conceive|get\s+pregnant)|post[\s-]?menopausal)\b"
+)
+_NONADHERENT_RE = _c(
+    r"\b(?:non[\s-]?adherent|non[\s-]?adherence|non[\s-]?compliant|non[\s-]?compliance|poor(?:ly)?\s+"
+    r"(?:adherence|adherent|compliance|compliant)|not\s+(?:adherent|compliant)|not\s+(?:using|applying|putting\s+on)|"
+    r"(?:isn'?t|aren'?t|wasn'?t|hasn'?t\s+been)\s+(?:using|applying)|(?:doesn'?t|does\s+not|didn'?t|did\s+not|don'?t)"
+    r"\s+(?:use|apply)|stopped\s+(?:using|applying)|rarely\s+(?:uses|applies|used|applied)|skips?\s+"
+    r"(?:applications|doses|the\s+cream)|inconsistent(?:ly)?\s+(?:use|using|application|applied))\b"
+)
+_ADHERENT_RE = _c(
+    r"\b(?:(?:used|uses|using|applied|applies|applying)\s+(?:it\s+|them\s+|the\s+\w+\s+)?(?:as\s+(?:directed|"
+    r"prescribed|instructed)|correctly|properly|consistently|religiously|twice\s+daily)|(?<![\s-]non[\s-])(?<!non)"
+    r"(?<!not\s)(?:fully\s+|good\s+|excellent\s+)?(?:adherent|compliant)|good\s+(?:adherence|compliance))\b"
+)
+_PHOBIA_RE = _c(
+    r"\b(?:(?:topical\s+)?(?:steroid|corticosteroid|tcs)[\s-]*(?:phobia|phobic)|corticophobia|(?:afraid|scared|"
+    r"fearful|worried|terrified)\s+of\s+(?:using\s+)?(?:topical\s+)?(?:the\s+)?(?:steroids?|corticosteroids?|tcs)|"
+    r"fear\s+of\s+(?:topical\s+)?(?:steroids?|corticosteroids?)|(?:refuses?|won'?t\s+use|doesn'?t\s+want)\s+"
+    r"(?:topical\s+)?(?:steroids?|corticosteroids?|tcs))\b"
+)
+_CONTACT_TRUE_RE = _c(
+    r"\b(?:patch\s+test(?:ing|s)?\s+(?:was\s+|were\s+|is\s+|came\s+back\s+|has\s+been\s+)?(?:negative|done|"
+    r"performed|completed|unremarkable|normal|clear)|negative\s+patch\s+test(?:ing|s)?|(?:had|did|done|after)\s+"
+    r"(?:a\s+)?patch\s+test(?:ing|s)?|patch[\s-]tested|(?:allergic\s+)?contact\s+dermatitis\s+(?:was\s+|has\s+been\s+|"
+    r"is\s+)?(?:ruled\s+out|excluded)|(?:ruled\s+out|excluded)\s+(?:allergic\s+)?(?:contact\s+dermatitis|acd)|"
+    r"acd\s+(?:ruled\s+out|excluded))\b"
+)
+_CONTACT_FALSE_RE = _c(
+    r"\b(?:no\s+patch\s+test(?:ing|s)?|not\s+(?:yet\s+)?patch[\s-]tested|never\s+(?:been\s+)?patch[\s-]tested|"
+    r"(?:hasn'?t|has\s+not|haven'?t|have\s+not)\s+(?:had\s+|done\s+)?(?:any\s+)?patch\s+test(?:ing|s)?|"
+    r"positive\s+patch\s+test(?:ing|s)?|patch\s+test(?:ing|s)?\s+(?:was\s+|were\s+)?(?:positive|not\s+done))\b"
+)
+_LYMPHOMA_TRUE_RE = _c(
+    r"\b(?:(?:cutaneous\s+)?(?:lymphoma|ctcl|mycosis\s+fungoides)\s+(?:was\s+|has\s+been\s+|is\s+)?(?:ruled\s+out|"
+    r"excluded)|(?:ruled\s+out|excluded)\s+(?:cutaneous\s+)?(?:t[\s-]cell\s+)?(?:lymphoma|ctcl|mycosis\s+fungoides)|"
+    r"biopsy\s+(?:was\s+)?negative\s+for\s+(?:lymphoma|ctcl|mycosis\s+fungoides))\b"
+)
+_LYMPHOMA_FALSE_RE = _c(
+    r"\b(?:(?:lymphoma|ctcl)\s+(?:not\s+(?:yet\s+)?|hasn'?t\s+been\s+|has\s+not\s+been\s+)(?:ruled\s+out|excluded)|"
+    r"(?:haven'?t|have\s+not|hasn'?t|not)\s+(?:yet\s+)?(?:ruled\s+out|excluded)\s+(?:cutaneous\s+)?(?:lymphoma|ctcl))\b"
+)
+_REFRACTORY_RE = _c(r"\b(?:refractory|recalcitrant|treatment[\s-]resistant)\b")
+_INADEQUATE_RE = _c(
+    r"\b(?:not\s+respond(?:ing|ed)|no\s+(?:real\s+)?response|(?:inadequate|insufficient|partial|poor|suboptimal|"
+    r"incomplete)\s+response|(?:not|isn'?t|hasn'?t\s+been|wasn'?t)\s+working|(?:hasn'?t|didn'?t|has\s+not|did\s+not)"
+    r"\s+(?:worked|work|helped|help)|no\s+(?:real\s+)?improvement|not\s+improv(?:ing|ed)|(?:minimal|little|"
+    r"limited)\s+improvement|failed\s+to\s+respond|still\s+flaring)\b"
+)
+_ADEQUATE_RE = _c(r"\b(?:respond(?:ing|ed)\s+well|good\s+response|adequate\s+response|working\s+well|cleared\s+up)\b")
+_BARRIER_RES = (
+    (_c(
+        r"\b(?:insurance\s+(?:won'?t|will\s+not|doesn'?t|does\s+not|refuses\s+to|denied|declined|refused|denies|"
+        r"rejected)(?:\s+(?:to\s+)?(?:cover|pay))?|not\s+covered|(?:can'?t|cannot|can\s+not|unable\s+to)\s+afford|"
+        r"unaffordable|too\s+expensive|cost[\s-]prohibitive|no\s+(?:health\s+)?insurance|uninsured|(?:prior\s+auth"
+        r"(?:orization)?|pa)\s+(?:was\s+)?denied|denied\s+by\s+insurance|(?:coverage|copay|co-pay)\s+(?:denied|too\s+"
+        r"high))\b"), "unaffordable"),
+    (_c(r"\b(?:not\s+available|unavailable|(?:isn'?t|aren'?t|is\s+not|are\s+not)\s+available|no\s+access\s+to|"
+        r"can'?t\s+(?:get|obtain|access)|out\s+of\s+stock|shortage)\b"), "unavailable"),
+    (_c(r"\b(?:contraindicated|contraindications?)\b"), "contraindicated"),
+)
+_PHOTO_WORD_RE = _c(r"\b(?:phototherapy|nb-?uvb|narrow[\s-]?band(?:\s+uvb)?|uvb|light\s+therapy|uv\s+therapy)\b")
+_PHOTO_INACCESSIBLE_RE = _c(
+    r"\b(?:not\s+(?:accessible|available|practical|an\s+option|feasible|possible)|inaccessible|unavailable|"
+    r"impractical|no\s+access|too\s+far|can'?t\s+(?:get\s+to|attend|access|do|make)|lives?\s+(?:too\s+)?far|"
+    r"no\s+(?:nearby\s+)?(?:center|centre|clinic|unit))\b"
+)
+_PHOTO_TRIED_RE = _c(
+    r"\b(?:tried|failed|did|had|completed|after|considered|underwent)\s+(?:a\s+course\s+of\s+)?(?:phototherapy|"
+    r"nb-?uvb|narrow[\s-]?band(?:\s+uvb)?|uvb|light\s+therapy)|(?:phototherapy|nb-?uvb|uvb|light\s+therapy)\s+"
+    r"(?:was\s+|has\s+been\s+)?(?:tried|failed|considered|done|completed)\b"
+)
+_PHOTO_NOT_TRIED_RE = _c(
+    r"\b(?:no|not\s+tried|never\s+(?:tried|had)|hasn'?t\s+(?:tried|had)|haven'?t\s+(?:tried|had))\s+(?:any\s+)?"
+    r"(?:phototherapy|nb-?uvb|narrow[\s-]?band(?:\s+uvb)?|uvb|light\s+therapy)\b"
+)
+_PHOTO_ACCESSIBLE_RE = _c(
+    r"\b(?:(?:has|have|with)\s+(?:good\s+|easy\s+)?access\s+to\s+(?:phototherapy|nb-?uvb|uvb|light\s+therapy)|"
+    r"(?:phototherapy|nb-?uvb|uvb)\s+(?:is\s+)?(?:accessible|available\s+nearby|practical))\b"
+)
+_FLARE_RE = _c(
+    r"\b(?:acute(?:\s+severe)?|severe(?:\s+acute)?|bad|major|massive)\s+(?:flare|flare[\s-]up|exacerbation)s?\b"
+)
+
+_POTENCY_RE = _c(
+    r"\b(?:(super[\s-]?high|ultra[\s-]?high|very[\s-]?high|super[\s-]?potent|ultra[\s-]?potent|very[\s-]?potent|"
+    r"class\s+(?:1|i)\b)|(high|strong|potent)|(medium|mid|moderate|intermediate)|(low|mild|weak))"
+    r"(?:[\s-]*(?:potency|strength|potent))?\s+(?:topical\s+)?(?:cortico)?(?:steroids?|tcs|creams?|ointments?)\b"
+    r"|\b(?:(super[\s-]?high|ultra[\s-]?high|very[\s-]?high)|(high)|(medium|mid|moderate)|(low))[\s-]*(?:potency|"
+    r"strength)\b"
+    r"|\b(super[\s-]?potent|ultra[\s-]?potent|very[\s-]?potent)\b"
+)
+_POTENCY_GROUPS = ("super_high", "high", "medium", "low", "super_high", "high", "medium", "low", "super_high")
+
+_FREQ_RE = _c(
+    r"(?P<every_2_weeks>\bevery\s*(?:2|two|other)\s*(?:weeks?|wks?)\b|\bq\s?2\s?(?:w|wk|wks|weeks)\b|\bbi-?weekly\b|"
+    r"\bfortnightly\b|\bevery\s+14\s+days\b)"
+    r"|(?P<twice_daily>\btwice[\s-]+(?:a\s+|per\s+)?(?:daily|day)\b|\btwo\s+times\s+(?:a|per)\s+day\b|\bbid\b|"
+    r"\bb\.i\.d\b|\bq\s?12\s?h\b|\bevery\s+12\s+hours\b)"
+    r"|(?P<weekly>\bonce[\s-]+(?:a\s+|per\s+)?week(?:ly)?\b|\bweekly\b|\bevery\s+week\b|\bqw(?:k)?\b|"
+    r"(?<=mg)\s*(?:/\s*(?:week|wk)|per\s+week|a\s+week)\b)"
+    r"|(?P<daily>\bonce[\s-]+(?:a\s+|per\s+)?(?:daily|day)\b|\bdaily\b|\bevery\s+day\b|\beach\s+day\b|\bqd\b|"
+    r"\bq\.d\b|\bod\b|(?<=mg)\s*(?:/\s*day|per\s+day|a\s+day)\b)"
+    r"|(?P<once>\bsingle[\s-]+(?:dose|injection|shot)\b|\bone[\s-]+(?:time|off)\s+(?:dose|injection|shot)\b|"
+    r"\bonce\s+only\b)"
+)
+
+_ESCALATION_RE = _c(
+    r"\b(?:increas(?:e|ing)(?!\s+(?:the\s+|her\s+|his\s+)?(?:risk|chance|odds|likelihood|rate|incidence))|"
+    r"escalat(?:e|ing)\s+(?:the\s+)?(?:dose|to)|dose\s+escalation|bump(?:ing)?(?:\s+(?:it|her|him|them|the\s+dose))?"
+    r"\s+up|bump(?:ing)?\s+(?:it|her|him|them|the\s+dose)?\s*to|up[\s-]?titrat(?:e|ing)|titrat(?:e|ing)\s+up|"
+    r"go(?:ing)?\s+(?:up\s+)?to\s+(?<![\d.])\d|higher\s+dose|double\s+(?:the\s+|her\s+|his\s+)?dose|step\s+up|"
+    r"dose\s+up|raise\s+(?:the\s+)?dose|maximi[sz]e\s+(?:the\s+)?dose)"
+)
+
+_OVERRIDE_RE = _c(
+    r"\b(?:ignore|disregard|forget|bypass|skip)\s+(?:all\s+|any\s+|your\s+|the\s+|these\s+|those\s+|my\s+)*"
+    r"(?:previous\s+|prior\s+|above\s+|earlier\s+|safety\s+|own\s+)*(?:rules?|instructions?|guidelines?|guidance|"
+    r"constraints?|prompts?|restrictions?|guardrails?|limits?|programming|warnings?|safety)\b"
+    r"|\bpretend\s+(?:that\s+)?(?:you\s+are|you'?re|to\s+be|you\s+have)\b|\byou\s+are\s+now\b|\bact\s+as\s+(?:an?\s+)?"
+    r"(?:unrestricted|different|uncensored|evil|dan\b)|\bfrom\s+now\s+on\s+you\b|\brole[\s-]?play|\bsystem\s+prompt\b"
+    r"|\bdeveloper\s+mode\b|\bdan\s+mode\b|\bjail\s?break|\boverrid(?:e|ing)\b|\bjust\s+(?:give|prescribe|do|say|tell"
+    r"|use|dose|approve)\b[^.?!\n]{0,60}?\banyway\b|\b(?:give|prescribe|dose)\s+(?:it|him|her|them)?\s*(?<![\d.])"
+    r"\d+(?:\.\d+)?\s*mg\s+anyway\b|\bregardless\s+of\s+(?:the\s+|your\s+)?(?:rules?|guidelines?|age|renal|warnings?|"
+    r"contraindications?)\b|\bno\s+matter\s+what\s+(?:the\s+)?(?:rules?|guidelines?)\b|\bwithout\s+(?:any\s+|the\s+)?"
+    r"(?:warnings?|caveats?|disclaimers?|restrictions?)\b|\bnew\s+instructions\b"
+)
+
+# AD context, other diseases, off-topic requests
+_AD_RE = re.compile(
+    r"\b(?:[Aa]topic\s+[Dd]ermatitis|[Ee]czema|ECZEMA|AD|[Aa]topic|[Dd]ermatitis|SCORAD|EASI|[Ee]czematous)\b", re.ASCII
+)
+_OTHER_DISEASE_RE = _c(
+    r"\b(?:psoria(?:sis|tic)|acne|rosacea|rheumatoid|crohn'?s?|ulcerative\s+colitis|colitis|ibd|lupus|alopecia|"
+    r"vitiligo|hidradenitis|urticaria|hives|ankylosing|multiple\s+sclerosis|leukemia|leukaemia|cancer|"
+    r"chemotherapy|ectopic\s+pregnancy|(?:for|treat(?:ing)?|in)\s+(?:his\s+|her\s+|their\s+)?asthma|asthma\s+"
+    r"(?:dose|dosing)|eosinophilic\s+esophagitis|nasal\s+polyps|covid|flu|diabetes|gout|migraine)\b"
+)
+_CREATIVE_RE = _c(
+    r"\b(?:write|compose|give\s+me|tell\s+me|make\s+up|generate)\s+(?:me\s+)?(?:a\s+|an\s+|some\s+)?(?:\w+\s+)?"
+    r"(?:poem|song|story|joke|essay|limerick|haiku|rap|code|script|function|program|sql|recipe)\b"
+)
+_NONMED_RE = _c(
+    r"\b(?:weather|forecast|rain(?:ing)?|sunny|poem|song|joke|recipe|python|javascript|java|sql|code|coding|"
+    r"program(?:ming)?|stock|stocks|bitcoin|crypto|football|soccer|basketball|movie|capital\s+of|translate|"
+    r"president|election|homework|hello|hi|hey|thanks|thank\s+you)\b"
+)
+_TOPIC_WORD_RE = _c(
+    r"\b(?:systemic|biologics?|jak(?:\s+inhibitors?)?|jaki|immunosuppress\w*|topical|tcs|tci|steroids?|"
+    r"corticosteroids?|phototherapy|nb-?uvb|uvb|itch\w*|prurit\w*|flare\w*|bsa|iga|nrs|skin|rash|lesions?|"
+    r"guideline|therapy|treatment|patient|pt|dermatolog\w*|calcineurin|tacrolimus|pimecrolimus|antihistamines?|"
+    r"antibiotics?|patch\s+test\w*|lymphoma|weigh\w*|age|renal|kidney|e?gfr|dose|dosing|mg)\b"
+)
+
+# intents
+_DOSE_WORDS_RE = _c(
+    r"\b(?:dos(?:e|es|ing|age)|how\s+much|how\s+many\s+(?:mg|milligrams|tablets|pills)|mg/kg|loading|"
+    r"titrat\w*|start(?:ing)?\s+(?:him\s+|her\s+)?(?:at|on)\s+(?<![\d.])\d|max(?:imum)?\s+dose|strength|regimen|"
+    r"how\s+often|reduc(?:e|ing|tion)|decreas(?:e|ing)|lower(?:ing)?\s+(?:the\s+)?dose|taper\w*|de-?escalat\w*)\b"
+)
+_PRE_SYSTEMIC_RE = _c(
+    r"\b(?:before\s+(?:starting|initiating|i\s+start|we\s+start|beginning|prescribing|going\s+systemic|a\s+systemic|"
+    r"systemic)|checklist|work[\s-]?up|pre[\s-]?systemic|pre[\s-]?treatment|what\s+(?:do\s+i|should\s+i|to)\s+"
+    r"(?:do|check|rule\s+out|exclude)\s+(?:first|before)|rule\s+out\s+(?:first|before)|prerequisites?)\b"
+)
+_START_RE = _c(r"\b(?:start(?:ing)?|begin(?:ning)?|initiat(?:e|ing)|today|now|go\s+ahead|give|prescribe|safe\s+to)\b")
+_ELIGIBILITY_RE = _c(
+    r"\b(?:eligib(?:le|ility)|candidate|qualif(?:y|ies|ied)|ready\s+for\s+(?:a\s+)?systemic|(?:can|could|should)\s+"
+    r"(?:i|we)\s+(?:start|begin|initiate|escalate\s+to|move\s+to|go\s+to)\s+(?:a\s+)?systemic|start\s+(?:a\s+)?systemic|"
+    r"(?:move|escalate|step\s+up|go)\s+to\s+(?:a\s+)?systemic|time\s+for\s+(?:a\s+)?systemic|needs?\s+(?:a\s+)?"
+    r"systemic|warrant\w*|justif(?:y|ied|ies)|indicated|meet\w*\s+(?:the\s+)?criteria|criteria)\b"
+)
+_ELIGIBILITY_WEAK_RE = _c(r"\b(?:can|could|should|may)\s+(?:i|we)\s+(?:start|begin|initiate|use|try|give)\b")
+_CHOICE_STRONG_RE = _c(
+    r"\b(?:instead(?:\s+of)?|alternatives?|switch(?:ing)?\s+to|what\s+(?:next|now|else)|next\s+(?:step|option|agent|"
+    r"line)|other\s+options?)\b"
+)
+_CHOICE_RE = _c(
+    r"\b(?:which|best|first[\s-]line|second[\s-]line|third[\s-]line|choose|choice|options?|prefer(?:red)?|"
+    r"better|vs\.?|versus|compare|comparison|recommend(?:ed|ation)?|what\s+(?:drug|agent|systemic|biologic|"
+    r"medication|treatment)|should\s+i\s+(?:use|pick|choose|give|prescribe|go\s+with)|pick|select)\b"
+)
+_MONITORING_RE = _c(
+    r"\b(?:monitor\w*|labs?|lab\s+work|bloodwork|blood\s+work|blood\s+tests?|cbc|cmp|lfts?|liver\s+function\s+tests?|"
+    r"tpmt|surveillance|screening|baseline\s+tests?|what\s+tests|check\s+(?:her\s+|his\s+|the\s+)?(?:bp|blood|labs|"
+    r"levels|kidney|renal|liver|cbc|eyes)|what\s+(?:should|do)\s+i\s+check|how\s+often\s+(?:to\s+|should\s+i\s+)?"
+    r"check|follow[\s-]?up\s+tests)\b"
+)
+_ADVERSE_RE = _c(
+    r"\b(?:side[\s-]?effects?|adverse\s+(?:effects?|events?|reactions?)|adverse|risks?|safety|safe|toxicit(?:y|ies)|"
+    r"toxic|conjunctivitis|pink\s+eye|eye\s+problems|ocular|nephrotox\w*|hepatotox\w*|hypertension|"
+    r"black\s+box|boxed\s+warning|cold\s+sores|oral\s+herpes|injection\s+site|complications?|dangers?|dangerous|"
+    r"teratogen\w*|contraindicat\w*|clots?|thrombosis|malignancy|cancer\s+risk|infection\s+risk)\b"
+)
+_CONCOMITANT_RE = _c(
+    r"\b(?:concomitant\w*|alongside|together\s+with|in\s+combination|combin(?:e|ed|ing|ation)|add\s+(?:on\s+)?"
+    r"(?:tcs|topical|a\s+topical|steroids?|tci)|(?:continue|keep|stop|use|using|apply|applying)\s+(?:the\s+|her\s+|his\s+"
+    r"|using\s+)?(?:topicals?|tcs|tci|topical\s+(?:cortico)?steroids?|steroid\s+creams?|calcineurin\s+inhibitors?|"
+    r"creams?|ointments?)\b(?:[^.?!\n]{0,40}?\b(?:with|while|on|alongside|when|after|once))?|(?:tcs|tci|topicals?|"
+    r"topical\s+(?:cortico)?steroids?|calcineurin\s+inhibitors?)\s+(?:with|while\s+on|plus|and)\s+(?:a\s+)?"
+    r"(?:systemic|biologic|dupi\w*|jak|" + _ALIAS_ALT + r"))\b"
+)
+_RESPONSE_RE = _c(
+    r"\b(?:how\s+long\s+(?:until|till|before|to|does\s+it\s+take|should\s+i\s+wait|for)|when\s+(?:should|will|can|"
+    r"do|would)\s+(?:i|we|she|he|they|it)\s+(?:expect|see|notice|start\s+working|work|kick\s+in)|expect\w*\s+(?:a\s+)?"
+    r"(?:response|improvement|results?)|time\s+to\s+(?:response|onset|effect)|onset\s+of\s+(?:action|response)|"
+    r"how\s+soon|kick\s+in|not\s+working\s+(?:after|yet)|(?:working|respond\w*)\s+yet|give\s+it\s+(?:more\s+)?time|"
+    r"response|responding|(?:inadequate|partial|no)\s+response|not\s+respond\w*|"
+    r"not\s+working|(?:hasn'?t|didn'?t)\s+(?:worked|helped)|easi[\s-]?\d+)\b"
+)
+_OVERVIEW_RE = _c(
+    r"\b(?:overview|summar(?:y|ise|ize)|what\s+does\s+the\s+guideline\s+say|according\s+to\s+the\s+guideline|"
+    r"guideline\s+(?:say|says|recommend\w*)|key\s+points|big\s+picture|algorithm|approach\s+to|walk\s+me\s+through|"
+    r"in\s+general|general\s+(?:approach|principles))\b"
+)
+_PITFALL_RES: tuple[tuple[re.Pattern[str], PitfallTopic], ...] = (
+    (_c(r"\b(?:antihistamines?|benadryl|diphenhydramine|cetirizine|zyrtec|hydroxyzine|atarax|loratadine|claritin|"
+        r"fexofenadine|allegra)\b"), "antihistamines"),
+    (_c(r"\b(?:prophyla\w*\s+(?:antibiotics?|abx)|(?:antibiotics?|abx)\s+(?:prophyla\w*|to\s+prevent|for\s+"
+        r"prevention|routinely|long[\s-]term)|routine\s+(?:antibiotics?|abx)|(?:antibiotics?|abx)\s+for\s+"
+        r"(?:colonization|staph)|decoloni[sz]\w*)|\b(?:antibiotics?|abx)\b"), "antibiotics"),
+    (_c(r"\bpatch\s+test\w*\s+(?:essential|needed|necessary|required|important|worth\s+it|mandatory)|"
+        r"(?:do|should)\s+(?:i|we)\s+(?:need\s+to\s+)?patch\s+test|need\s+(?:a\s+)?patch\s+test\w*|"
+        r"overlook\w*\s+contact\s+dermatitis|(?:is|could)\s+(?:it|this)\s+contact\s+dermatitis\b"),
+     "contact_dermatitis"),
+    (_c(r"\b(?:quality\s+of\s+life|qol|dlqi)\s+(?:assessment|matter|important|relevant|needed|count)|"
+        r"(?:assess|measure|consider|does)\s+(?:the\s+)?(?:quality\s+of\s+life|qol|dlqi)|severity\s+scores?\s+alone|"
+        r"(?:is|are)\s+(?:bsa|easi|scorad|severity\s+scores?)\s+(?:alone\s+)?enough|low\s+bsa\s+but\b"),
+     "quality_of_life"),
+    (_c(r"\b(?:skip|bypass|without\s+(?:trying|optimi[sz]ing))\s+(?:the\s+)?topicals?|straight\s+to\s+(?:a\s+)?"
+        r"(?:systemic|biologic|dupi\w*|" + _ALIAS_ALT + r")|optimi[sz]\w*\s+topicals?\s+first|topicals?\s+first\b"),
+     "topicals_first"),
+)
+
+_GENERAL_RE = _c(
+    r"\b(?:tell\s+me\s+(?:about|more)|what\s+(?:is|are)|what'?s|info(?:rmation)?\s+(?:on|about)|explain|describe|"
+    r"how\s+does\s+\w+\s+work|mechanism)\b"
+)
+_FOLLOW_UP_RE = _c(
+    r"^\W*(?:(?:and|but|also|then|plus)\b|(?:ok(?:ay)?|so|now)\b[\s,]*(?=what|how|and|if|with|she|he|they)|"
+    r"what\s+about|how\s+about|what\s+if|and\s+if|if\s+"
+    r"(?:she|he|they|the\s+patient|the\s+pt|it)\s+(?:were|was|is|had|has)|same\s+(?:patient|pt|case|but|person|"
+    r"scenario)|and\s+(?:with|for|now|at|in)\b|but\s+(?:with|now|if)\b|instead\b|now\s+(?:with|she|he)|"
+    r"(?:and|but)\s+(?:she|he|they)\b|and\s+\w+\s*\?\s*$|why\b|are\s+you\s+sure|explain|more\s+detail|"
+    r"go\s+on|and\?|\?$)"
+)
+_NEW_PATIENT_RE = _c(r"\b(?:new|another|different|next|separate)\s+(?:patient|pt|case)\b")
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def _num(s: str) -> int | float:
+    """'72' → 72, '72.5' → 72.5; huge or odd values stay floats (inf included) so the caller rejects them."""
+    value = float(s)
+    if "." in s or not math.isfinite(value) or abs(value) > 1e15:
+        return value
+    return int(value)
+
+
+def _mask(text: str, start: int, end: int) -> str:
+    """Blank out a consumed span (same length) so later patterns cannot reuse its number."""
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _negated(text: str, start: int) -> bool:
+    """A negation word in the same clause, at most 30 characters before ``start``."""
+    window = text[max(0, start - 30):start]
+    cuts = list(_CLAUSE_END.finditer(window))
+    if cuts:
+        window = window[cuts[-1].end():]
+    return _NEGATION_RE.search(window) is not None
+
+
+def _clause(text: str, start: int, end: int, reach: int = 60) -> tuple[str, int]:
+    """The clause around [start, end) (bounded by sentence punctuation, at most ``reach`` each side)."""
+    lo = max(0, start - reach)
+    left = text[lo:start]
+    cuts = list(_SENTENCE_END.finditer(left))
+    if cuts:
+        lo += cuts[-1].end()
+    hi = min(len(text), end + reach)
+    right = _SENTENCE_END.search(text, end, hi)
+    if right:
+        hi = right.start()
+    return text[lo:hi], lo
+
+
+_TOPICAL_CONTEXT_RE = _c(
+    r"\b(?:topicals?|tcs|tci|creams?|ointments?|lotions?|potency|potent|calcineurin|tacrolimus|pimecrolimus|"
+    r"protopic|elidel|emollients?|wet\s+wraps?|(?<!systemic\s)(?<!oral\s)(?:cortico)?steroids?|" + _STEROID_ALT + r")"
+)
+_ON_TREATMENT_RE = _c(
+    r"\b(?:on\s+(?:it|this|treatment|therapy|the\s+drug|the\s+biologic|the\s+jak)|treatment|therapy|systemic|biologic|"
+    r"after|not\s+working|respon\w*|since\s+starting)\b"
+)
+
+
+def _nearest(pattern: re.Pattern[str], clause: str, pos: int) -> int | None:
+    """Distance from ``pos`` to the nearest match of ``pattern`` in ``clause``, or None."""
+    best = None
+    for m in pattern.finditer(clause):
+        d = pos - m.end() if m.end() <= pos else max(0, m.start() - pos)
+        best = d if best is None else min(best, d)
+    return best
+
+
+# ---------------------------------------------------------------------------------------------- main
+class _State:
+    """Mutable scratch space for one extraction."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.work = text  # consumed spans blanked out
+        self.facts: dict[str, Any] = {}
+        self.matched: list[str] = []
+        self.surfaces: list[str] = []  # drug names as written, misspelt ones included
+
+    def fact(self, field: str, value: Any, label: str) -> None:
+        if field not in self.facts:  # first statement wins within one message
+            self.facts[field] = value
+            self.matched.append(f"{field}:{label}")
+
+    def consume(self, m: re.Match[str]) -> None:
+        self.work = _mask(self.work, m.start(), m.end())
+
+
+def _alias_drug(surface: str) -> Drug | None:
+    """The drug an alias names ('Neoral' → cyclosporine; hyphens and spacing normalised)."""
+    return DRUG_ALIASES.get(re.sub(r"[\s-]+", " ", surface.lower()))
+
+
+def _drugs(s: _State) -> tuple[list[tuple[int, Drug, str]], bool]:
+    """All drug mentions (position, drug, surface) in order; second item: any exact alias found."""
+    mentions: list[tuple[int, Drug, str]] = []
+    for m in _ALIAS_RE.finditer(s.text):
+        drug = _alias_drug(m.group(1))
+        if drug is not None:
+            mentions.append((m.start(), drug, m.group(1)))
+    exact = bool(mentions)
+    if not exact:
+        seen: set[str] = set()
+        for m in _TOKEN_RE.finditer(s.text):
+            token = m.group(0).lower()
+            if token in seen:
+                continue
+            seen.add(token)
+            if len(seen) > _FUZZY_BUDGET:
+                break
+            alias = _fuzzy_drug(token)
+            if alias is not None:
+                mentions.append((m.start(), DRUG_ALIASES[alias], m.group(0)))
+                s.matched.append(f"drug~:{m.group(0)}→{DRUG_ALIASES[alias]}")
+    return mentions, exact
+
+
+def _current(s: _State, mentions: list[tuple[int, Drug, str]]) -> int | None:
+    """'on upadacitinib 15 mg' → current_drug/current_dose_mg; returns the mention position used."""
+    m = _CURRENT_RE.search(s.text)
+    if m is None:
+        # a misspelt current drug ("on upadacitnib 15 mg"): accept a fuzzy mention right after "on"
+        for pos, drug, surface in mentions:
+            before = s.text[max(0, pos - 12):pos].lower()
+            if re.search(r"\b(?:on|taking|using)\s+$", before):
+                s.fact("current_drug", drug, f"on {surface}")
+                after = re.match(r"\s*(?<![\d.])(\d+(?:\.\d+)?)\s*mg\b(?!\s*/\s*kg)", s.text[pos + len(surface):])
+                if after:
+                    s.fact("current_dose_mg", _num(after.group(1)), f"{after.group(1)} mg")
+                    start = pos + len(surface) + after.start()
+                    s.work = _mask(s.work, start, pos + len(surface) + after.end())
+                return pos
+        return None
+    drug = _alias_drug(m.group(3))
+    if drug is None:
+        return None
+    s.fact("current_drug", drug, f"{m.group(0).strip()}")
+    amount, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(5) or "mg")
+    if amount:
+        value = _num(amount) * (1000 if unit.lower() == "g" else 1)
+        s.fact("current_dose_mg", value, f"{amount} {unit}")
+        if m.group(1):
+            s.work = _mask(s.work, m.start(1), m.end(2))
+        else:
+            s.work = _mask(s.work, m.start(4), m.end(5) if m.group(5) else m.end(4))
+    return m.start(3)
+
+
+def _numbers(s: _State) -> tuple[float | None, str | None]:
+    """Unit-bound numbers → facts; returns (requested dose mg, frequency)."""
+    frequency: str | None = None
+    for m in _FREQ_RE.finditer(s.work):
+        clause, lo = _clause(s.text, m.start(), m.end(), reach=50)
+        d_top = _nearest(_TOPICAL_CONTEXT_RE, clause, m.start() - lo)
+        d_sys = _nearest(_ALIAS_RE, clause, m.start() - lo)
+        if d_top is not None and (d_sys is None or d_top < d_sys):
+            s.consume(m)  # "clobetasol twice daily" is how the topical was used, not a proposed dosing
+            continue
+        if frequency is None:
+            frequency = m.lastgroup
+            s.matched.append(f"frequency:{m.group(0).strip()}→{frequency}")
+        s.consume(m)
+
+    requested: float | None = None
+    for m in _DOSE_RE.finditer(s.work):
+        unit = m.group(2).lower()
+        if unit.startswith("g"):
+            clause, _ = _clause(s.text, m.start(), m.end())
+            # grams only for a systemic drug (mycophenolate 1.5 g), never a tube of cream
+            named = _ALIAS_RE.search(clause) or any(surface in clause for surface in s.surfaces)
+            if not named or _STEROID_RE.search(clause) or _TOPICAL_CONTEXT_RE.search(clause):
+                continue
+        value = _num(m.group(1)) * (1000 if unit.startswith("g") else 1)
+        if requested is None:
+            requested = value
+            s.matched.append(f"requested_dose:{m.group(0)}")
+        s.consume(m)
+    if requested is None:
+        m = _GOTO_RE.search(s.work) or _DRUG_BARE_DOSE_RE.search(s.work)
+        if m:
+            requested = _num(m.group(1))
+            s.matched.append(f"requested_dose:{m.group(0)}")
+            s.work = _mask(s.work, m.start(1), m.end(1))
+
+    for regex, field in ((_WEIGHT_KG_RE, "weight_kg"), (_WEIGHT_LB_RE, "weight_lb")):
+        for m in regex.finditer(s.work):
+            s.fact(field, _num(m.group(1)), m.group(0))
+            s.consume(m)
+
+    for m in _STEROID_RE.finditer(s.text):
+        s.fact("topical_steroid", m.group(0).strip(), m.group(0).strip())
+        s.work = _mask(s.work, m.start(), m.end())
+
+    for m in _BSA_RE.finditer(s.work):
+        value = m.group(1) or m.group(2)
+        s.fact("bsa_percent", _num(value), m.group(0).strip())
+        s.consume(m)
+
+    for m in _EGFR_RE.finditer(s.work):
+        comparator, value = m.group(1), m.group(2)
+        if comparator:
+            # "eGFR < 30" is a bound, not a value; below 30 is severe by KDIGO (as core.classify reads eGFR)
+            if comparator.lower().startswith(("<", "less", "under", "below")) and _num(value) <= 30:
+                s.fact("severe_renal_impairment", True, m.group(0).strip())
+        else:
+            s.fact("egfr", _num(value), m.group(0).strip())
+        s.consume(m)
+
+    for m in _CKD_RE.finditer(s.work):
+        raw = (m.group(1) or m.group(2)).lower()
+        s.fact("ckd_stage", _ROMAN[raw] if raw in _ROMAN else _num(raw), m.group(0).strip())
+        s.consume(m)
+    m = _DIALYSIS_RE.search(s.text)
+    if m:
+        s.fact("ckd_stage", 5, m.group(0))
+
+    for m in _IGA_RE.finditer(s.work):
+        s.fact("iga", _num(m.group(1)), m.group(0).strip())
+        s.consume(m)
+    for m in _NRS_RE.finditer(s.work):
+        value = next(g for g in m.groups() if g is not None)
+        s.fact("pruritus_nrs", _num(value), m.group(0).strip())
+        s.consume(m)
+    for m in _TIMEPOINTS_RE.finditer(s.work):
+        raw = m.group(1) or m.group(2)
+        s.fact("severity_timepoints", _num(raw) if raw[0].isdigit() else _WORD_NUMBERS[raw.lower()], m.group(0))
+        s.consume(m)
+    return requested, frequency
+
+
+def _ages(s: _State) -> None:
+    for m in _AGE_MONTHS_RE.finditer(s.work):
+        s.fact("age_years", round(_num(m.group(1)) / 12, 2), m.group(0))
+        s.consume(m)
+    for m in _AGE_RE.finditer(s.work):
+        value = next(g for g in (m.group(1), m.group(2), m.group(3), m.group(4), m.group(6)) if g is not None)
+        s.fact("age_years", _num(value), m.group(0).strip())
+        s.consume(m)
+
+
+def _durations(s: _State, has_current: bool) -> None:
+    for m in _DURATION_RE.finditer(s.work):
+        raw = m.group(1) or m.group(2)
+        amount = _num(raw) if raw[0].isdigit() else _WORD_NUMBERS[raw.lower()]
+        unit = m.group(3).lower()
+        if unit in ("w", "d", "mo") and raw[0].isdigit() is False:
+            continue  # "a w" / "two d" is not a duration
+        kind = "d" if unit.startswith("d") else "w" if unit.startswith("w") else "m"
+        clause, lo = _clause(s.text, m.start(), m.end())
+        pos = m.start() - lo
+        d_top = _nearest(_TOPICAL_CONTEXT_RE, clause, pos)
+        d_sys = _nearest(_ALIAS_RE, clause, pos)
+        if d_sys is None and (has_current or _ON_TREATMENT_RE.search(clause)) and d_top is None:
+            d_sys = 10_000  # about the current systemic agent, not a named one
+        if d_sys is not None and (d_top is None or d_sys < d_top):
+            # weeks on the current agent; a month is 52/12 weeks
+            weeks = amount if kind == "w" else amount / 7 if kind == "d" else amount * 52 / 12
+            s.fact("weeks_on_treatment", round(weeks, 1) if kind != "w" else amount, m.group(0).strip())
+        else:
+            # topical trial in days; a month counts as 30 days
+            days = amount * (1 if kind == "d" else 7 if kind == "w" else 30)
+            s.fact("topical_trial_days", int(round(days)) if math.isfinite(days) else days, m.group(0).strip())
+        s.consume(m)
+
+
+def _age_loose(s: _State) -> None:
+    m = _AGE_LOOSE_RE.search(s.work)
+    if m:
+        s.fact("age_years", _num(m.group(1)), m.group(0).strip())
+        s.consume(m)
+
+
+def _flags(s: _State, mentions: list[tuple[int, Drug, str]]) -> None:
+    text = s.text
+    # age group only when no number was given
+    if "age_years" not in s.facts:
+        for m in _AGE_GROUP_RE.finditer(text):
+            word = m.group(1).lower()
+            s.fact("age_group", "adult" if word.startswith(("adult", "grown")) else "child", word)
+            break
+
+    signs: list[str] = []
+    bacterial: bool | None = None
+    herpetic: bool | None = None
+    for patterns, kind in ((_BACTERIAL, "b"), (_HERPETIC, "h")):
+        for regex, name in patterns:
+            for m in regex.finditer(text):
+                if name == "crusting" and "honey-colored crusts" in signs and re.search(
+                        r"honey", text[max(0, m.start() - 20):m.start()], _F):
+                    continue
+                if _negated(text, m.start()):
+                    if kind == "b":
+                        bacterial = bacterial or False
+                    else:
+                        herpetic = herpetic or False
+                    continue
+                if name not in signs:
+                    signs.append(name)
+                if kind == "b":
+                    bacterial = True
+                else:
+                    herpetic = True
+    if _NO_INFECTION_RE.search(text):
+        bacterial = bacterial or False
+        herpetic = herpetic or False
+    if bacterial is not None:
+        s.fact("bacterial_superinfection", bacterial, "superinfection signs" if bacterial else "no infection")
+    if herpetic is not None:
+        s.fact("eczema_herpeticum", herpetic, "herpetic signs" if herpetic else "no herpetic signs")
+    if signs:
+        s.fact("infection_signs", tuple(signs), ",".join(signs))
+    m = _INFECTION_TREATED_RE.search(text)
+    if m:
+        s.fact("infection_treated", True, m.group(0))
+
+    areas: list[tuple[int, str]] = []
+    for regex, name in _AREAS:
+        m = regex.search(text)
+        if m and not _negated(text, m.start()):
+            areas.append((m.start(), name))
+    if areas:
+        s.fact("high_impact_areas", tuple(name for _, name in sorted(areas)), ",".join(n for _, n in sorted(areas)))
+
+    for field, true_re, false_re in (
+        ("sleep_disruption", _SLEEP_TRUE_RE, _SLEEP_FALSE_RE),
+        ("pregnancy_or_planning", _PREG_TRUE_RE, _PREG_FALSE_RE),
+        ("adherent", _ADHERENT_RE, _NONADHERENT_RE),
+        ("contact_dermatitis_excluded", _CONTACT_TRUE_RE, _CONTACT_FALSE_RE),
+        ("lymphoma_excluded", _LYMPHOMA_TRUE_RE, _LYMPHOMA_FALSE_RE),
+    ):
+        m = false_re.search(text)  # negative phrasings are checked first: "non-adherent" contains "adherent"
+        if m:
+            s.fact(field, False, m.group(0))
+            continue
+        m = true_re.search(text)
+        if m and not (field == "sleep_disruption" and _negated(text, m.start()) and "not sleeping" not in m.group(0)):
+            s.fact(field, True, m.group(0))
+
+    for field, regex in (("qol_impaired", _QOL_TRUE_RE), ("psychosocial_impact", _PSYCHO_RE),
+                         ("steroid_phobia", _PHOBIA_RE), ("acute_severe_flare", _FLARE_RE)):
+        m = regex.search(text)
+        if m and not _negated(text, m.start()):
+            s.fact(field, True, m.group(0))
+        elif m:
+            s.fact(field, False, f"not {m.group(0)}")
+
+    m = _SEVERE_RENAL_RE.search(text)
+    if m and not _negated(text, m.start()):
+        s.fact("severe_renal_impairment", True, m.group(0))
+    else:
+        m = _NOT_SEVERE_RENAL_RE.search(text) or m
+        if m:
+            s.fact("severe_renal_impairment", False, m.group(0))
+
+    m = _POTENCY_RE.search(text)
+    if m:
+        index = next(i for i, g in enumerate(m.groups()) if g is not None)
+        s.fact("topical_potency", _POTENCY_GROUPS[index], m.group(0))
+
+    m = _REFRACTORY_RE.search(text)
+    if m:
+        s.fact("refractory", not _negated(text, m.start()), m.group(0))
+
+    m = _ADEQUATE_RE.search(text)
+    if m:
+        s.fact("inadequate_response", False, m.group(0))
+    else:
+        for m in _INADEQUATE_RE.finditer(text):
+            clause, lo = _clause(text, m.start(), m.end(), reach=40)
+            # "the cream isn't working" is a topical failure, not a response to the systemic agent
+            d_top = _nearest(_TOPICAL_CONTEXT_RE, clause, m.start() - lo)
+            d_sys = _nearest(_ALIAS_RE, clause, m.start() - lo)
+            if d_top is not None and (d_sys is None or d_top < d_sys) and "current_drug" not in s.facts:
+                continue
+            s.fact("inadequate_response", True, m.group(0))
+            break
+
+    m = _ORAL_PREF_RE.search(text)
+    if m:
+        s.fact("route_preference", "oral", m.group(0))
+    else:
+        m = _INJ_PREF_RE.search(text)
+        if m:
+            s.fact("route_preference", "injection", m.group(0))
+
+    # phototherapy first: "phototherapy not available" is not a first-line barrier
+    photo_spans: list[tuple[int, int]] = []
+    for pm in _PHOTO_WORD_RE.finditer(text):
+        clause, lo = _clause(text, pm.start(), pm.end(), reach=50)
+        im = _PHOTO_INACCESSIBLE_RE.search(clause)
+        if im:
+            s.fact("phototherapy_accessible", False, f"{pm.group(0)} {im.group(0)}")
+            s.fact("phototherapy_considered", True, pm.group(0))
+            photo_spans.append((lo + im.start(), lo + im.end()))
+    m = _PHOTO_NOT_TRIED_RE.search(text)
+    if m:
+        s.fact("phototherapy_considered", False, m.group(0))
+    m = _PHOTO_TRIED_RE.search(text)
+    if m:
+        s.fact("phototherapy_considered", True, m.group(0))
+    m = _PHOTO_ACCESSIBLE_RE.search(text)
+    if m:
+        s.fact("phototherapy_accessible", True, m.group(0))
+
+    barriers: list[str] = []
+    for regex, barrier in _BARRIER_RES:
+        for m in regex.finditer(text):
+            if any(a <= m.start() < b for a, b in photo_spans):
+                continue
+            clause, lo = _clause(text, m.start(), m.end(), reach=50)
+            if barrier == "contraindicated":
+                # "is methotrexate contraindicated in pregnancy?" asks; it does not state a barrier
+                if re.match(r"\s*(?:is|are|would|could|can|does|do)\b", clause, _F) and "?" in text[m.end():]:
+                    continue
+                named = {d for d in (_alias_drug(a.group(1)) for a in _ALIAS_RE.finditer(clause)) if d}
+                if named and all(DRUGS[d].line != "first" for d in named):
+                    continue  # a second-line drug being contraindicated is no first-line barrier
+            if barrier == "unavailable" and _PHOTO_WORD_RE.search(clause):
+                continue
+            if barrier not in barriers:
+                barriers.append(barrier)
+            break
+    if barriers:
+        s.fact("first_line_barriers", tuple(barriers), ",".join(barriers))
+
+
+def _intent(
+    s: _State, mentions: list[tuple[int, Drug, str]], drug: Drug | None, requested: float | None,
+    frequency: str | None, escalation: bool, other_agent: bool,
+) -> tuple[str | None, PitfallTopic | None, bool]:
+    """(intent, pitfall, follow_up)."""
+    text = s.text
+    stripped = text.strip()
+    if not stripped:
+        return None, None, False
+    ad = _AD_RE.search(text) is not None
+    on_topic = ad or drug is not None or bool(s.facts) or _TOPIC_WORD_RE.search(text) is not None
+
+    if _CREATIVE_RE.search(text):
+        return "out_of_scope", None, False
+    if _OTHER_DISEASE_RE.search(text) and not ad:
+        return "out_of_scope", None, False
+    if other_agent and drug is None and not ad:
+        return "out_of_scope", None, False
+
+    follow = _FOLLOW_UP_RE.search(stripped) is not None
+    words = len(stripped.split())
+
+    pitfall: PitfallTopic | None = None
+    for regex, topic in _PITFALL_RES:
+        if regex.search(text):
+            pitfall = topic
+            break
+    infection = bool(s.facts.get("bacterial_superinfection") or s.facts.get("eczema_herpeticum"))
+
+    intent: str | None = None
+    if _PRE_SYSTEMIC_RE.search(text) or (infection and (_START_RE.search(text) or drug is not None)):
+        intent = "pre_systemic"
+    elif requested is not None or escalation or frequency is not None or _DOSE_WORDS_RE.search(text):
+        intent = "dose"
+    elif pitfall is not None and pitfall != "quality_of_life" and not (pitfall == "antibiotics" and infection):
+        intent = "pitfalls"
+    elif _CONCOMITANT_RE.search(text):
+        intent = "concomitant"
+    elif _MONITORING_RE.search(text):
+        intent = "monitoring"
+    elif _ADVERSE_RE.search(text):
+        intent = "adverse_effects"
+    elif _ELIGIBILITY_RE.search(text):
+        intent = "eligibility"
+    elif _CHOICE_STRONG_RE.search(text):
+        intent = "choice"
+    elif _RESPONSE_RE.search(text):
+        intent = "response"
+    elif _ELIGIBILITY_WEAK_RE.search(text):
+        intent = "eligibility"
+    elif pitfall == "quality_of_life":
+        intent = "pitfalls"
+    elif _CHOICE_RE.search(text):
+        intent = "choice"
+    elif _OVERVIEW_RE.search(text):
+        intent = "overview"
+
+    if intent is None and len({d for _, d, _ in mentions}) > 1:
+        intent = "choice"  # "MMF or MTX?" compares agents
+    if intent is None and on_topic and _GENERAL_RE.search(text):
+        intent = "general"
+    if intent != "pitfalls":
+        pitfall = None
+    if drug == "systemic_corticosteroids" and intent not in ("dose", "pre_systemic"):
+        # the guideline's word on systemic steroids is a choice (conditional against)
+        intent = "choice"
+
+    if intent is None:
+        if _NONMED_RE.search(text) and not on_topic:
+            return "out_of_scope", None, False
+        if follow or (on_topic and words <= 8 and (s.facts or drug is not None)):
+            return None, None, True  # only modifies the previous turn
+        if not on_topic:
+            return "out_of_scope", None, False
+        return "general", None, follow
+    return intent, pitfall, follow
+
+
+def _extract(text: str) -> Extraction:
+    text = _CONTROL.sub(" ", text.translate(_TRANSLATE))
+    s = _State(text)
+    mentions, _ = _drugs(s)
+    s.surfaces = [surface for _, _, surface in mentions]
+    for _pos, drug, surface in mentions:
+        label = f"drug:{surface}→{drug}"
+        if label not in s.matched and f"drug~:{surface}→{drug}" not in s.matched:
+            s.matched.append(label)
+    current_pos = _current(s, mentions)
+    requested, frequency = _numbers(s)
+    _ages(s)
+    _durations(s, "current_drug" in s.facts)
+    _age_loose(s)
+    _flags(s, mentions)
+
+    current = s.facts.get("current_drug")
+    drug: Drug | None = None
+    for pos, d, _surface in mentions:
+        if d != current or pos != current_pos:
+            if d == current and any(p == current_pos for p, _, _ in mentions):
+                drug = drug or d
+                continue
+            drug = d
+            break
+    if drug is None and current is not None:
+        drug = current
+
+    escalation = _ESCALATION_RE.search(text) is not None
+    current_dose = s.facts.get("current_dose_mg")
+    if (requested is not None and isinstance(current_dose, int | float) and requested > current_dose
+            and (drug is None or drug == current)):
+        escalation = True
+    if requested is not None and current_dose is not None and requested == current_dose and not escalation:
+        requested = None  # the only dose named is the current one
+
+    other_agent = _OTHER_AGENT_RE.search(text) is not None
+    intent, pitfall, follow = _intent(s, mentions, drug, requested, frequency, escalation, other_agent)
+    if intent == "out_of_scope":
+        # another disease's dosing is not ours to read: no drug, dose or facts for the core
+        requested, frequency, escalation, drug = None, None, False, None
+
+    override = _OVERRIDE_RE.search(text)
+    if override:
+        s.matched.append(f"override:{override.group(0)[:40]}")
+    new_patient = _NEW_PATIENT_RE.search(text) is not None
+    if intent is not None:
+        s.matched.insert(0, f"intent:{intent}")
+    return Extraction(
+        intent=intent,  # type: ignore[arg-type]
+        drug=drug,
+        requested_dose_mg=float(requested) if requested is not None else None,
+        requested_frequency=frequency,  # type: ignore[arg-type]
+        escalation=escalation,
+        pitfall=pitfall,
+        facts=s.facts,
+        override_attempt=override is not None,
+        follow_up=follow and not new_patient,
+        new_patient=new_patient,
+        matched=s.matched,
+    )
+
+
+def extract(text: str) -> Extraction:
+    """Read one message into an :class:`Extraction`. Never raises: bad input gives an empty extraction."""
+    if not isinstance(text, str):
+        return Extraction(matched=["error:not a string"])
+    try:
+        return _extract(text)
+    except Exception as exc:  # noqa: BLE001 — a chat turn must never crash; tests assert this never happens
+        return Extraction(matched=[f"error:{type(exc).__name__}"])

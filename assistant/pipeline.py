@@ -1,0 +1,173 @@
+"""question → facts → core → retrieval → answer → guard: the one entry point for CLI, UI, evals and audit."""
+
+from __future__ import annotations
+
+import threading
+import time
+import unicodedata
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from core import (
+    InvalidFactsError,
+    PatientFacts,
+    Query,
+    Rulebook,
+    build_rulebook,
+    decide,
+    parse_facts,
+)
+from corpus import Corpus, get_corpus
+
+from .answer import Answer, AnswerStatus, ContextPassage, GuardEvent
+from .conversation import Conversation, Turn
+from .extract import Extraction
+from .guard import check_explanation
+from .providers import Provider, provider_from_env
+from .render import OUT_OF_SCOPE_TEXT, REFUSED_TEXT, missing_text, render_answer
+
+__all__ = ["MAX_QUESTION_CHARS", "Assistant", "ask", "get_assistant"]
+
+MAX_QUESTION_CHARS = 2000
+"""Longer questions are refused with a message stating this limit."""
+
+try:
+    _VERSION = version("adguide")
+except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+    _VERSION = "0+unknown"
+
+
+def _clean(text: str) -> str:
+    """NFC, control characters (but newlines and tabs) removed."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
+
+
+class Assistant:
+    """Answers questions. Thread-safe: ``ask`` keeps no state of its own between calls."""
+
+    def __init__(self, provider: Provider | None = None, *, corpus: Corpus | None = None,
+                 retrieval: bool = True, audit: Any = None) -> None:
+        self.corpus = corpus or get_corpus()
+        self.book: Rulebook = build_rulebook(self.corpus)
+        self.provider = provider or provider_from_env()
+        self.retrieval = retrieval
+        self.audit = audit
+        self._retriever: Any = None
+        self._lock = threading.Lock()
+
+    # -- public --------------------------------------------------------------------------------------------------
+    def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
+        """Answer one question; ``conversation`` (updated in place) carries facts across turns."""
+        start = time.perf_counter()
+        try:
+            answer = self._ask(question if isinstance(question, str) else str(question), conversation)
+        except Exception as exc:  # never a traceback to the user; the event is kept on the answer
+            answer = self._base(str(question)[:MAX_QUESTION_CHARS], status="refused",
+                                answer="Internal error: adguide could not answer this question. Nothing was "
+                                       "decided. Please report it with the question text.",
+                                problems=[f"internal error: {type(exc).__name__}: {exc}"])
+        answer.latency_ms = round((time.perf_counter() - start) * 1000, 3)
+        if self.audit is not None:
+            self.audit.record(answer)
+        return answer
+
+    # -- steps ---------------------------------------------------------------------------------------------------
+    def _base(self, question: str, **fields: Any) -> Answer:
+        return Answer(mode=self.provider.mode, model=self.provider.model, corpus_sha256=self.corpus.sha256,
+                      question=question, app_version=_VERSION, **fields)
+
+    def _ask(self, raw: str, conversation: Conversation | None) -> Answer:
+        if len(raw) > MAX_QUESTION_CHARS:
+            return self._base(raw[:MAX_QUESTION_CHARS], status="refused",
+                              answer=f"Refused: questions are limited to {MAX_QUESTION_CHARS:,} characters and this "
+                                     f"one has {len(raw):,}. Please shorten it to the clinical question.",
+                              problems=[f"question too long: {len(raw):,} characters (limit {MAX_QUESTION_CHARS:,})"])
+        question = _clean(raw)
+        if not question:
+            return self._base(raw, status="needs_info", missing=["question"],
+                              answer="Please type a question about systemic treatment of moderate-to-severe atopic "
+                                     "dermatitis, e.g. 'Dupixent dosing for an adult?'")
+        conv = conversation if conversation is not None else Conversation()
+        extraction, guard = self.provider.understand(question, [])
+        trial = conv.model_copy(deep=True)  # merge on a copy: invalid facts must not replace valid ones
+        turn = trial.update(extraction)
+        try:
+            facts = parse_facts(turn.facts)
+        except InvalidFactsError as exc:
+            return self._base(question, status="needs_info", problems=exc.problems, intent=turn.intent,
+                              drug=turn.drug, facts=dict(conv.facts), guard=guard, understood=list(extraction.matched),
+                              answer="I can't use these values, so nothing was decided: "
+                                     + "; ".join(exc.problems) + ". Please correct them and ask again.")
+        for name in Conversation.model_fields:
+            setattr(conv, name, getattr(trial, name))
+        return self._answer(question, turn, extraction, facts, guard)
+
+    def _answer(self, question: str, turn: Turn, extraction: Extraction, facts: PatientFacts,
+                guard: list[GuardEvent]) -> Answer:
+        intent, drug = turn.intent, turn.drug
+        context, abstain = self._context(question)
+        common: dict[str, Any] = {"intent": intent, "drug": drug, "facts": facts.known(), "guard": guard,
+                                  "understood": list(extraction.matched), "context": context}
+        off_topic = intent == "out_of_scope" or (
+            intent in (None, "general") and drug is None and not extraction.facts and abstain)
+        if off_topic and not extraction.override_attempt:
+            return self._base(question, status="out_of_scope", answer=OUT_OF_SCOPE_TEXT, **common)
+        query = turn.query() or Query(topic="choice" if drug else "overview", drug=drug)
+        result = decide(self.book, facts, query)
+        decisions = list(result.decisions)
+        status: AnswerStatus = "refused" if extraction.override_attempt else result.status
+        lead = REFUSED_TEXT + " What the guideline says:" if status == "refused" else ""
+        if not decisions and result.missing:
+            text = (lead + "\n" if lead else "") + missing_text(result.missing)
+        else:
+            text = render_answer(decisions, result.missing, lead)
+        explanation = self.provider.explain(question, text, decisions)
+        if explanation:
+            events = check_explanation(explanation, decisions, self.corpus.text, question + "\n" + text)
+            if all(e.passed for e in events):
+                text = f"{text}\n\n{explanation.strip()}"
+                guard = guard + events
+            else:
+                guard = guard + [e if e.passed else e.model_copy(update={"rejected_text": explanation})
+                                 for e in events]
+        common["guard"] = guard
+        citations = []
+        seen = set()
+        for d in decisions:
+            for c in d.citations:
+                key = (c.passage_id, c.quote)
+                if key not in seen:
+                    seen.add(key)
+                    citations.append(c)
+        return self._base(question, status=status, answer=text, decisions=decisions, citations=citations,
+                          missing=list(result.missing), **common)
+
+    def _context(self, question: str) -> tuple[list[ContextPassage], bool]:
+        """Retrieved passages and the abstain signal; retrieval trouble never blocks a core answer."""
+        if not self.retrieval:
+            return [], False
+        try:
+            if self._retriever is None:
+                with self._lock:
+                    if self._retriever is None:
+                        from .retrieval import get_retriever
+
+                        self._retriever = get_retriever()
+            found = self._retriever.search(question, k=3)
+        except Exception:  # the index is context only; answers come from the core
+            return [], False
+        return [ContextPassage(passage_id=p.passage_id, quote=p.quote, score=round(p.score, 4), refs=p.refs)
+                for p in found.passages], found.abstain
+
+
+@lru_cache(maxsize=1)
+def get_assistant() -> Assistant:
+    """The process-wide default assistant (provider from the environment)."""
+    return Assistant()
+
+
+def ask(question: str, conversation: Conversation | None = None) -> Answer:
+    """Answer ``question`` with the default assistant."""
+    return get_assistant().ask(question, conversation)
