@@ -81,7 +81,9 @@ def _c(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, _F)
 
 
-_N = r"(?<![\d.])(\d+(?:\.\d+)?)"  # a number that starts at a number boundary
+# A number that starts at a number boundary. A leading minus is kept when it stands alone ("weight -5 kg") so
+# impossible values reach validation and are rejected with a reason; "1-4 weeks" and "IL-13" are not negatives.
+_N = r"(?<![\d.])((?:(?<![\w.-])-)?\d+(?:\.\d+)?)"
 _WORD_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "sixteen": 16, "twenty": 20,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import unicodedata
@@ -38,9 +39,12 @@ except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
     _VERSION = "0+unknown"
 
 
+_ANSI = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07]*\x07|[@-Z\\-_])")
+
+
 def _clean(text: str) -> str:
-    """NFC, control characters (but newlines and tabs) removed."""
-    text = unicodedata.normalize("NFC", text)
+    """NFC; terminal escape sequences and control characters (but newlines and tabs) removed."""
+    text = _ANSI.sub("", unicodedata.normalize("NFC", text))
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
 
 
