@@ -68,6 +68,10 @@ TERM_SYNONYMS: dict[str, str] = {
     "ctcl": "cutaneous lymphoma", "mycosis fungoides": "cutaneous lymphoma",
     "pregnant": "teratogenicity", "pregnancy": "teratogenicity",
     "kidney": "renal", "ckd": "renal impairment", "egfr": "renal function",
+    "labs": "monitoring", "bloodwork": "monitoring complete blood count", "blood work": "monitoring",
+    "refuse": "decline", "refuses": "decline", "side effects": "adverse effects adverse events",
+    "side effect": "adverse effects adverse events",
+    "safe": "safety", "how fast": "efficacy timeline response", "onset": "efficacy timeline response",
     "shot": "injection", "shots": "injection", "injectable": "injection", "needles": "injection",
     "pill": "oral", "pills": "oral", "tablet": "oral",
 }
