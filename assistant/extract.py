@@ -761,6 +761,8 @@ def _durations(s: _State, has_current: bool) -> None:
         d_sys = _nearest(_ALIAS_RE, clause, pos)
         if d_sys is None and (has_current or _ON_TREATMENT_RE.search(clause)) and d_top is None:
             d_sys = 10_000  # about the current systemic agent, not a named one
+        if d_sys is None and d_top is None and _ALIAS_RE.search(s.text) and not _TOPICAL_CONTEXT_RE.search(s.text):
+            d_sys = 10_000  # "dupixent … she is 10 weeks in": a systemic agent is the only treatment named
         if d_sys is not None and (d_top is None or d_sys < d_top):
             # weeks on the current agent; a month is 52/12 weeks
             weeks = amount if kind == "w" else amount / 7 if kind == "d" else amount * 52 / 12

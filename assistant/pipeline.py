@@ -121,6 +121,10 @@ class Assistant:
         query = turn.query() or Query(topic="choice" if drug else "overview", drug=drug)
         result = decide(self.book, facts, query)
         decisions = list(result.decisions)
+        if turn.query() is None and drug is not None:
+            # "tell me about X": where X stands, then what the guideline says (or does not say) about its dose;
+            # the status stays the primary decision's, the dose part is supporting information.
+            decisions += decide(self.book, facts, Query(topic="dose", drug=drug)).decisions
         status: AnswerStatus = "refused" if extraction.override_attempt else result.status
         lead = REFUSED_TEXT + " What the guideline says:" if status == "refused" else ""
         if not decisions and result.missing:
