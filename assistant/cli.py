@@ -210,6 +210,16 @@ def index(rebuild: Annotated[bool, typer.Option("--rebuild/--no-rebuild", help="
     typer.echo(f"index ready in {time.perf_counter() - start:.2f} s")
 
 
+def _mount() -> None:
+    """Sub-command groups living in their own packages."""
+    from evals.cli import eval_app
+
+    app.add_typer(eval_app, name="eval", help="Run, compare and bless golden-suite evaluations.")
+
+
+_mount()
+
+
 @app.callback()
 def main() -> None:
     """adguide command line."""

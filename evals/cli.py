@@ -1,0 +1,117 @@
+"""``adguide eval``: run the golden suite, compare runs, bless a run as the baseline.
+
+The lead mounts ``eval_app`` on the main CLI (``app.add_typer(eval_app, name="eval")``); it also runs alone with
+``python -m evals.cli``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+__all__ = ["bless_run", "eval_app"]
+
+eval_app = typer.Typer(no_args_is_help=True, add_completion=False,
+                       help="Golden-question evals: run the suite, compare runs, bless a baseline.")
+
+
+@eval_app.command("run")
+def run_cmd(
+    suite: Annotated[Path | None, typer.Option("--suite", help="Suite folder or YAML file (default: evals/golden)")]
+    = None,
+    mode: Annotated[str, typer.Option("--mode", help="offline (default) or openai")] = "offline",
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder (default: runs/<timestamp>)")] = None,
+    threshold: Annotated[float, typer.Option("--threshold", min=0.0, max=1.0, help="Minimum pass rate")] = 0.95,
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="Baseline file (default: evals/baseline.json)")]
+    = None,
+    no_baseline: Annotated[bool, typer.Option("--no-baseline", help="Do not check regressions")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
+) -> None:
+    """Run the suite; exit 1 on a critical failure, a pass rate under the threshold, or a regression."""
+    from .report import default_out_dir, write_run
+    from .runner import DEFAULT_BASELINE, run_suite
+    from .suite import SuiteError
+
+    if mode not in ("offline", "openai"):
+        raise typer.BadParameter("use 'offline' or 'openai'", param_hint="--mode")
+    bl = None if no_baseline else (baseline or DEFAULT_BASELINE)
+    try:
+        if quiet:
+            run = run_suite(suite, mode=mode, threshold=threshold, baseline=bl)
+        else:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            columns = (TextColumn("[bold]eval[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                       TextColumn("{task.fields[last]}"))
+            with Progress(*columns, transient=True) as bar:
+                task = bar.add_task("eval", total=None, last="")
+
+                def progress(done: int, total: int, result: object) -> None:
+                    mark = "ok" if getattr(result, "passed", False) else "FAIL"
+                    bar.update(task, completed=done, total=total, last=f"{getattr(result, 'id', '')} {mark}")
+
+                run = run_suite(suite, mode=mode, threshold=threshold, baseline=bl, progress=progress)
+    except SuiteError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    out_dir = out or default_out_dir()
+    paths = write_run(run, out_dir)
+    s = run.summary
+    typer.echo(f"{s.passed}/{s.total} passed ({s.pass_rate:.1%}), critical failures {len(s.critical_failed)}/"
+               f"{s.critical_total}, mode {run.provenance.mode}, {run.provenance.duration_s:.1f} s")
+    for cat, c in s.by_category.items():
+        typer.echo(f"  {cat:<18} {c.passed:>3}/{c.total:<3} {c.pass_rate:6.0%}")
+    for r in run.results:
+        if not r.passed:
+            why = r.error or "; ".join(f"{x.name}: {x.reason}" for x in r.failures)
+            typer.echo(f"  FAIL {'[critical] ' if r.critical else ''}{r.id}: {why[:300]}")
+    typer.echo(f"report: {paths['html']}")
+    if not s.ok:
+        for reason in s.reasons:
+            typer.echo(f"not ok: {reason}", err=True)
+        raise typer.Exit(1)
+
+
+@eval_app.command("compare")
+def compare_cmd(
+    base: Annotated[Path, typer.Argument(help="Base run folder, run.json or baseline.json")],
+    new: Annotated[Path, typer.Argument(help="New run folder or run.json")],
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+) -> None:
+    """Per-case changes, per-category deltas and an exact McNemar test; exit 1 when a case broke."""
+    from .compare import compare_runs, comparison_markdown
+
+    result = compare_runs(base, new)
+    typer.echo(result.model_dump_json(indent=1) if as_json else comparison_markdown(result))
+    if result.broken:
+        raise typer.Exit(1)
+
+
+def bless_run(run_path: str | Path, baseline_path: str | Path | None = None) -> Path:
+    """Make the run at ``run_path`` the baseline (the only way ``evals/baseline.json`` changes)."""
+    from .runner import DEFAULT_BASELINE, Baseline, BaselineCase, load_run
+
+    run = load_run(run_path)
+    target = Path(baseline_path) if baseline_path is not None else DEFAULT_BASELINE
+    bl = Baseline(provenance=run.provenance, summary=run.summary.model_copy(update={"regressions": []}),
+                  cases={r.id: BaselineCase(passed=r.passed, category=r.category, critical=r.critical)
+                         for r in run.results})
+    target.write_text(bl.model_dump_json(indent=1) + "\n", encoding="utf-8")
+    return target
+
+
+@eval_app.command("bless")
+def bless_cmd(
+    run: Annotated[Path, typer.Argument(help="Run folder or run.json to bless")],
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="Where to write (default: evals/baseline.json)")]
+    = None,
+) -> None:
+    """Record a run as the baseline that later runs are checked against for regressions."""
+    target = bless_run(run, baseline)
+    typer.echo(f"baseline written: {target}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    eval_app()
