@@ -30,6 +30,9 @@ from .render import OUT_OF_SCOPE_TEXT, REFUSED_TEXT, missing_text, render_answer
 
 __all__ = ["MAX_QUESTION_CHARS", "Assistant", "ask", "get_assistant"]
 
+_PATIENT_GAPS = frozenset({"outside_population", "kidney_failure_not_addressed", "no_pediatric_dose"})
+"""Dose verdicts that mean: the guideline gives nothing for *this* patient."""
+
 MAX_QUESTION_CHARS = 2000
 """Longer questions are refused with a message stating this limit."""
 
@@ -100,6 +103,10 @@ class Assistant:
         try:
             facts = parse_facts(turn.facts)
         except InvalidFactsError as exc:
+            # keep the question (so "sorry, 70 kg" answers it) but none of the impossible facts
+            for name in Conversation.model_fields:
+                if name != "facts":
+                    setattr(conv, name, getattr(trial, name))
             return self._base(question, status="needs_info", problems=exc.problems, intent=turn.intent,
                               drug=turn.drug, facts=dict(conv.facts), guard=guard, understood=list(extraction.matched),
                               answer="I can't use these values, so nothing was decided: "
@@ -122,9 +129,14 @@ class Assistant:
         result = decide(self.book, facts, query)
         decisions = list(result.decisions)
         if turn.query() is None and drug is not None:
-            # "tell me about X": where X stands, then what the guideline says (or does not say) about its dose;
-            # the status stays the primary decision's, the dose part is supporting information.
-            decisions += decide(self.book, facts, Query(topic="dose", drug=drug)).decisions
+            # "tell me about X" / "can I start X?": where X stands, then what the guideline says about its dose.
+            # A patient-specific gap (outside the population, kidney failure, a child) comes first and sets the status.
+            dose = decide(self.book, facts, Query(topic="dose", drug=drug))
+            if dose.decisions and dose.decisions[0].verdict in _PATIENT_GAPS:
+                decisions = list(dose.decisions) + decisions
+                result = dose
+            else:
+                decisions += dose.decisions
         status: AnswerStatus = "refused" if extraction.override_attempt else result.status
         lead = REFUSED_TEXT + " What the guideline says:" if status == "refused" else ""
         if not decisions and result.missing:

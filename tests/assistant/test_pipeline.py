@@ -134,3 +134,20 @@ def test_jsonl_batch_in_one_process(tmp_path: Path) -> None:
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [r["status"] for r in rows] == ["answered", "not_covered", "out_of_scope", "needs_info", "answered"]
     assert [r["question"] for r in rows][:3] == questions[:3]
+
+
+def test_a_rejected_turn_keeps_its_question_for_the_correction(assistant: Assistant) -> None:
+    conv = Conversation()
+    bad = assistant.ask("Cyclosporine dose for a 700 kg man", conv)
+    assert bad.status == "needs_info" and "weight_kg" in bad.problems[0]
+    assert "weight_kg" not in conv.facts  # the impossible value was not kept
+    fixed = assistant.ask("sorry, 70 kg", conv)
+    assert fixed.decisions[0].rule_id == "DOSE-CYCLOSPORINE"
+    assert "210-350 mg/day" in fixed.answer
+
+
+def test_a_patient_specific_gap_leads_a_general_question(assistant: Assistant) -> None:
+    a = assistant.ask("tell me about rinvoq for a 10 year old")
+    assert a.status == "not_covered"
+    assert a.decisions[0].verdict == "outside_population"
+    assert any(d.rule_id == "CHOICE-JAK" for d in a.decisions)  # the agent's standing is still shown
