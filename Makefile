@@ -51,7 +51,12 @@ typecheck: install
 pytest: install browser
 	$(BIN)/pytest -n 2
 
-test: lint typecheck pytest
+# The offline golden suite gates too: any critical failure, a pass rate under the threshold, or a
+# regression against evals/baseline.json fails `make test`. Reports land in runs/make-test/.
+eval: install
+	$(BIN)/adguide eval run --mode offline --out runs/make-test -q
+
+test: lint typecheck pytest eval
 
 index: install
 	$(BIN)/adguide index

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,9 +22,10 @@ DECISION_CONTRACT = {"rule_id", "kind", "drug", "statement", "citations", "crite
 
 
 @pytest.fixture(scope="module")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    os.environ["ADGUIDE_HOME"] = str(tmp_path_factory.mktemp("home"))
-    return Assistant(provider=OfflineProvider())
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ADGUIDE_HOME", str(tmp_path_factory.mktemp("home")))
+        yield Assistant(provider=OfflineProvider())
 
 
 @pytest.mark.parametrize(
