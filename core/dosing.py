@@ -42,7 +42,8 @@ def _weight_formula(facts: PatientFacts) -> tuple[float, str]:
     return kg, f"{facts.weight_lb:g} lb × {LB_TO_KG} kg/lb = {kg:.2f} kg"
 
 
-def _request_note(q: Query, name: str, freq_key: str, freq_text: str, *, fixed_mg: tuple[float, ...] = (),
+def _request_note(q: Query, name: str, freq_key: str | tuple[str, ...], freq_text: str, *,
+                  fixed_mg: tuple[float, ...] = (),
                   low: float | None = None, high: float | None = None,
                   per_dose: tuple[float, float] | None = None) -> tuple[str, str | None]:
     """Compare a proposed dose/frequency with the guideline's; return (sentence, verdict).
@@ -51,7 +52,8 @@ def _request_note(q: Query, name: str, freq_key: str, freq_text: str, *, fixed_m
     doses, where ``per_dose`` is the range per administration and is accepted too).
     """
     parts, verdict = [], None
-    if q.requested_frequency is not None and q.requested_frequency != freq_key:
+    accepted = (freq_key,) if isinstance(freq_key, str) else freq_key
+    if q.requested_frequency is not None and q.requested_frequency not in accepted:
         parts.append(f"{name} is given {freq_text} in the guideline, not {_FREQ_WORDS[q.requested_frequency]}.")
         verdict = "frequency_corrected"
     mg = q.requested_dose_mg
@@ -62,7 +64,7 @@ def _request_note(q: Query, name: str, freq_key: str, freq_text: str, *, fixed_m
         elif low is not None and high is not None and not low <= mg <= high and not (
                 per_dose is not None and per_dose[0] <= mg <= per_dose[1]):
             parts.append(f"{fmt(mg)} mg is outside the guideline's {fmt(low)}-{fmt(high)} mg range"
-                         + (" per day for this weight." if per_dose is not None or freq_key == "daily" else "."))
+                         + (" per day for this weight." if per_dose is not None or "daily" in accepted else "."))
             verdict = verdict or "dose_outside_range"
     return " ".join(parts), verdict
 
@@ -84,7 +86,8 @@ def _dupilumab(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
     statement = "Dupilumab: 600 mg subcutaneous loading dose, then 300 mg subcutaneous every 2 weeks."
     if adult.status == "unknown":
         statement += f" This is the adult regimen; {_NO_PEDIATRIC}."
-    note, verdict = _request_note(q, "Dupilumab", "every_2_weeks", "every 2 weeks", fixed_mg=(600, 300))
+    note, verdict = _request_note(q, "Dupilumab", ("every_2_weeks", "once"),
+                                  "every 2 weeks after a single loading dose", fixed_mg=(600, 300))
     return [book.decision("DOSE-DUPILUMAB", statement=f"{statement} {note}".strip(), verdict=verdict,
                           inputs=_age_inputs(facts), criteria=(adult,), doses=doses)]
 
@@ -138,10 +141,8 @@ def _upadacitinib(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decisio
     on_15_failing = (facts.current_drug == "upadacitinib" and facts.current_dose_mg == 15
                      and facts.inadequate_response is True)
     wants_more = q.escalation or on_15_failing or (q.requested_dose_mg is not None and q.requested_dose_mg > 15)
-    if q.requested_dose_mg is not None and q.requested_dose_mg not in (15, 30):
-        note = f" {fmt(q.requested_dose_mg)} mg is not a dose the guideline gives; it gives 15 mg and 30 mg once daily."
-    else:
-        note = ""
+    note, note_verdict = _request_note(q, "Upadacitinib", "daily", "once daily", fixed_mg=(15, 30))
+    note = f" {note}" if note else ""
     if restricted:
         why = "; ".join(c.detail for c in (age65, renal_c) if c.status == "not_met")
         dose = Dose(drug="upadacitinib", phase="restricted", low=15, unit="mg", route="oral", frequency="once daily")
@@ -157,7 +158,7 @@ def _upadacitinib(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decisio
         esc = ("May increase to 30 mg once daily if inadequate response in patients <65 years; use only 15 mg once "
                "daily in patients ≥65 years or with severe renal impairment.")
         return [book.decision(
-            "DOSE-UPADACITINIB", inputs=inputs, criteria=(age_ok, weight_ok, age65, renal_c),
+            "DOSE-UPADACITINIB", inputs=inputs, criteria=(age_ok, weight_ok, age65, renal_c), verdict=note_verdict,
             doses=(start, Dose(drug="upadacitinib", phase="escalation", low=30, unit="mg", route="oral",
                                frequency="once daily")) if old is False and renal.value == "not_severe" else (start,),
             statement=f"Upadacitinib: start 15 mg orally once daily. {esc}{note}{population}",
@@ -221,7 +222,8 @@ def _per_kg(book: Rulebook, rule_id: str, drug: Drug, facts: PatientFacts, q: Qu
     dose = dose.model_copy(update={"formula": formula})
     weight_text = f"{facts.weight_lb:g} lb ({kg:.4g} kg)" if facts.weight_kg is None else f"{kg:g} kg"
     note, verdict = _request_note(
-        q, name, "twice_daily" if divided else "daily", "twice daily" if divided else "daily", low=day_lo,
+        q, name, "twice_daily" if divided else ("daily", "twice_daily"), "twice daily" if divided else "daily",
+        low=day_lo,
         high=day_hi, per_dose=(round1(low * kg / 2), round1(high * kg / 2)) if divided else None)
     child = ""
     if facts.is_adult is False and not states_age:

@@ -56,6 +56,10 @@ def decide(book: Rulebook, facts: PatientFacts, query: Query) -> CoreResult:
     if query.topic == "dose" and query.drug is None:
         return CoreResult(status="needs_info", decisions=(), missing=("drug",))
     decisions = _ROUTES[query.topic](book, facts, query)
+    if query.requested_dose_mg is not None or query.requested_frequency is not None:
+        # a proposed dose/frequency is an input too: record it so every number in a statement is traceable
+        asked = {"requested_dose_mg": query.requested_dose_mg, "requested_frequency": query.requested_frequency}
+        decisions = [d.model_copy(update={"inputs": {**d.inputs, **asked}}) for d in decisions]
     missing: list[str] = []
     for d in decisions:
         missing += [m for m in d.missing if m not in missing]

@@ -134,6 +134,14 @@ class PatientFacts(BaseModel):
     acute_severe_flare: bool | None = None
     """An acute severe flare now."""
 
+    @field_validator(*FACT_RANGES, mode="before")
+    @classmethod
+    def _not_bool(cls, value: Any, info: Any) -> Any:
+        # pydantic would read True as 1; a yes/no is never a measurement
+        if isinstance(value, bool):
+            raise ValueError(f"must be a number, {_range_text(info.field_name)} (got {value})")
+        return value
+
     @field_validator(*FACT_RANGES, mode="after")
     @classmethod
     def _in_range(cls, value: Any, info: Any) -> Any:
@@ -163,8 +171,15 @@ class PatientFacts(BaseModel):
 
             if ckd_stage_for_egfr(self.egfr) != self.ckd_stage:
                 problems.append(f"egfr {self.egfr:g} is not CKD stage {self.ckd_stage}; give one of them")
-        if self.severe_renal_impairment is False and self.egfr is not None and self.egfr < 30:
-            problems.append(f"egfr {self.egfr:g} is below 30 but severe_renal_impairment is false")
+        if self.severe_renal_impairment is not None:
+            from .classify import ckd_stage_for_egfr
+
+            stage = self.ckd_stage if self.egfr is None else ckd_stage_for_egfr(self.egfr)
+            # stated severity must agree with a stated eGFR / CKD stage: stage 4-5 is severe or worse
+            if stage is not None and self.severe_renal_impairment != (stage >= 4):
+                given = f"egfr {self.egfr:g}" if self.egfr is not None else f"ckd_stage {self.ckd_stage}"
+                problems.append(f"{given} contradicts severe_renal_impairment={self.severe_renal_impairment}; "
+                                "give one of them")
         if self.current_dose_mg is not None and self.current_drug is None:
             problems.append("current_dose_mg is given without current_drug")
         if problems:

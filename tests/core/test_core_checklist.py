@@ -1,0 +1,102 @@
+"""The pre-systemic checklist: infections first, then the other steps the guideline lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+Facts = dict[str, Any]
+
+ALL_DONE: Facts = {
+    "bacterial_superinfection": False, "eczema_herpeticum": False, "contact_dermatitis_excluded": True,
+    "adherent": True, "severity_timepoints": 2, "phototherapy_considered": True,
+}
+
+
+def test_complete(ask: Any) -> None:
+    result = ask(ALL_DONE, topic="pre_systemic")
+    (summary,) = result.decisions
+    assert (result.status, summary.verdict) == ("answered", "complete")
+    assert summary.rule_id == "PRE-CHECKLIST"
+
+
+def test_bacterial_superinfection_requires_antibiotics_first(ask: Any) -> None:
+    facts = {**ALL_DONE, "bacterial_superinfection": True, "infection_signs": ("crusting", "pustules")}
+    result = ask(facts, topic="pre_systemic")
+    summary, detail = result.decisions
+    assert summary.verdict == "action_required"
+    assert summary.statement.startswith("Do not start systemic therapy yet")
+    assert "systemic antibiotics before starting immunosuppression" in summary.statement
+    assert detail.rule_id == "PRE-BACTERIAL-INFECTION"
+    assert "crusting, weeping, pustules" in detail.citations[0].quote
+    crit = next(c for c in summary.criteria if c.name == "no untreated bacterial superinfection")
+    assert crit.status == "not_met" and "crusting, pustules" in crit.detail
+
+
+def test_eczema_herpeticum_requires_antivirals_first(ask: Any) -> None:
+    result = ask({**ALL_DONE, "eczema_herpeticum": True}, topic="pre_systemic", drug="dupilumab")
+    summary, detail = result.decisions
+    assert summary.verdict == "action_required"
+    assert summary.statement.startswith("Do not start dupilumab yet")
+    assert "antivirals before starting immunosuppression" in summary.statement
+    assert detail.rule_id == "PRE-ECZEMA-HERPETICUM"
+
+
+@pytest.mark.parametrize(
+    "infection",
+    [
+        {"bacterial_superinfection": True},  # treated bacterial infection
+        {"eczema_herpeticum": True},  # treated herpeticum
+    ],
+)
+def test_treated_infection_no_longer_blocks(ask: Any, infection: Facts) -> None:
+    result = ask({**ALL_DONE, **infection, "infection_treated": True}, topic="pre_systemic")
+    assert result.decisions[0].verdict == "complete"
+
+
+@pytest.mark.parametrize(
+    ("change", "rule_id", "fragment"),
+    [
+        ({"contact_dermatitis_excluded": False}, "PRE-CONTACT-DERMATITIS", "patch testing"),  # not ruled out
+        ({"adherent": False}, "PRE-ADHERENCE", "patient education"),  # nonadherence
+        ({"adherent": None, "steroid_phobia": True}, "PRE-ADHERENCE", "steroid phobia"),  # phobia
+        ({"severity_timepoints": 1}, "PRE-DOCUMENT-SEVERITY", "multiple time points"),  # one time point
+        ({"phototherapy_considered": False}, "PRE-PHOTOTHERAPY", "narrowband UVB"),  # not considered
+        ({"refractory": True, "lymphoma_excluded": False}, "PRE-LYMPHOMA", "cutaneous lymphoma"),  # refractory
+    ],
+)
+def test_open_items_are_actions(ask: Any, change: Facts, rule_id: str, fragment: str) -> None:
+    result = ask({**ALL_DONE, **change}, topic="pre_systemic")
+    summary = result.decisions[0]
+    assert summary.verdict == "action_required"
+    assert summary.statement.startswith("Before systemic therapy:")  # not an infection: no 'do not start'
+    assert [d.rule_id for d in result.decisions[1:]] == [rule_id]
+    assert fragment in result.decisions[1].statement
+
+
+def test_phototherapy_can_be_bypassed_when_inaccessible(ask: Any) -> None:
+    facts = {**ALL_DONE, "phototherapy_considered": False, "phototherapy_accessible": False}
+    assert ask(facts, topic="pre_systemic").decisions[0].verdict == "complete"
+
+
+def test_refractory_adds_lymphoma_and_patch_testing(ask: Any) -> None:
+    result = ask({**ALL_DONE, "refractory": True, "contact_dermatitis_excluded": None}, topic="pre_systemic")
+    summary = result.decisions[0]
+    names = [c.name for c in summary.criteria]
+    assert "cutaneous lymphoma ruled out (refractory case)" in names
+    assert summary.verdict == "to_confirm"
+
+
+def test_nothing_known_lists_what_to_confirm(ask: Any) -> None:
+    result = ask({}, topic="pre_systemic")
+    (summary,) = result.decisions
+    assert summary.verdict == "to_confirm"
+    assert summary.statement.startswith("Before starting systemic therapy, confirm:")
+    assert all(c.status == "unknown" for c in summary.criteria)
+
+
+def test_infections_are_listed_first(ask: Any) -> None:
+    facts = {**ALL_DONE, "bacterial_superinfection": True, "contact_dermatitis_excluded": False}
+    summary = ask(facts, topic="pre_systemic").decisions[0]
+    assert summary.statement.index("systemic antibiotics") < summary.statement.index("patch testing")
