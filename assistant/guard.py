@@ -106,8 +106,12 @@ def check_explanation(text: str, decisions: Sequence[Decision], corpus_text: str
                              detail=f"not verbatim guideline text: {bad_quotes}" if bad_quotes else
                              "every quoted span is verbatim"))
     bad_pairs = []
+    last_drugs: set[str] = set()
     for sentence in _sentences(text):
         drugs = {DRUG_ALIASES[m.group(1).lower()] for m in _ALIAS.finditer(sentence)}
+        # a sentence naming no drug ("…; inject it every other week") is read as about the last drug named
+        drugs = drugs or last_drugs
+        last_drugs = drugs
         freqs = {name for name, rx in _FREQ.items() if rx.search(sentence)}
         for drug in drugs:
             allowed_f = GUIDELINE_FREQUENCIES.get(drug, frozenset())
