@@ -1,0 +1,119 @@
+"""Evals page: run the golden suite with a progress bar; per-category results, failures, baseline comparison."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from ui.common import escape_md
+from ui.evalrun import DEFAULT_SUITE, EvalOutcome, HarnessUnavailable, run_golden_suite
+
+__all__ = ["main"]
+
+
+def _run(suite: str) -> None:
+    bar = st.progress(0.0, text="Starting…")
+
+    def progress(done: int, total: int, case_id: str) -> None:
+        bar.progress(done / total if total else 1.0, text=f"{done}/{total} · {case_id}")
+
+    try:
+        outcome = run_golden_suite(suite.strip() or None, progress=progress)
+    except HarnessUnavailable as exc:
+        bar.empty()
+        st.session_state["eval_error"] = str(exc)
+        st.session_state.pop("eval_outcome", None)
+        return
+    bar.progress(1.0, text="Done")
+    st.session_state["eval_outcome"] = outcome
+    st.session_state.pop("eval_error", None)
+
+
+def _summary(run: Any) -> None:
+    s = run.summary
+    cols = st.columns(4)
+    cols[0].metric("Pass rate", f"{s.pass_rate:.1%}", help=f"threshold {s.threshold:.0%}")
+    cols[1].metric("Passed", f"{s.passed}/{s.total}")
+    cols[2].metric("Critical failed", f"{len(s.critical_failed)}/{s.critical_total}")
+    cols[3].metric("Run", "OK" if s.ok else "FAILED")
+    for reason in s.reasons:
+        st.error(escape_md(reason), icon=":material/error:")
+    p = run.provenance
+    st.caption(f"mode {p.mode} · corpus `{p.corpus_sha256[:12]}` · suite `{p.suite_sha256[:12]}` · "
+               f"commit `{p.git_commit[:12]}` · {p.duration_s:.1f} s")
+
+    st.subheader("By category", anchor=False)
+    rows = [{"category": c, "passed": v.passed, "failed": v.total - v.passed, "pass rate": round(v.pass_rate, 4)}
+            for c, v in s.by_category.items()]
+    st.bar_chart(rows, x="category", y=["passed", "failed"], color=["#2e7d32", "#c62828"], stack=True,
+                 horizontal=True)
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def _failures(run: Any) -> None:
+    failed = [r for r in run.results if not r.passed]
+    st.subheader(f"Failing cases ({len(failed)})", anchor=False)
+    if not failed:
+        st.success("Every case passed.", icon=":material/check:")
+    for r in failed:
+        title = f"{'CRITICAL · ' if r.critical else ''}{r.id} ({r.category})"
+        with st.expander(title, icon=":material/close:"):
+            st.markdown("**Question:** " + escape_md(r.question))
+            for score in r.failures:
+                st.markdown(f"- ✗ **{escape_md(score.name)}**: {escape_md(score.reason)}")
+            if r.error:
+                st.code(r.error, language=None, wrap_lines=True)
+            cols = st.columns(2)
+            with cols[0]:
+                st.caption("Expected")
+                st.json(r.expected, expanded=True)
+            with cols[1]:
+                st.caption("Actual")
+                st.json({"status": r.status, "decisions": [d.model_dump(exclude_none=True) for d in r.decisions],
+                         "citations": r.citations, "problems": r.problems}, expanded=True)
+                st.caption("Answer text")
+                st.text(r.answer)
+
+
+def _comparison(outcome: EvalOutcome) -> None:
+    st.subheader("Against the baseline", anchor=False)
+    c = outcome.comparison
+    if c is None:
+        st.info("No evals/baseline.json: nothing to compare with.", icon=":material/info:")
+        return
+    cols = st.columns(4)
+    cols[0].metric("Pass rate (paired)", f"{c.new_pass_rate:.1%}", delta=f"{c.new_pass_rate - c.base_pass_rate:+.1%}")
+    cols[1].metric("Fixed", c.fixed)
+    cols[2].metric("Broken", c.broken, delta=-c.broken if c.broken else None)
+    cols[3].metric("McNemar p", f"{c.mcnemar_p:.3g}")
+    if not c.same_corpus:
+        st.warning("The baseline was run on a different guideline text.", icon=":material/warning:")
+    if not c.same_suite:
+        st.warning("The baseline was run on a different version of the suite.", icon=":material/warning:")
+    changed = [ch for ch in c.changes if ch.change not in ("still_passing",)]
+    if changed:
+        st.dataframe([{"case": ch.id, "category": ch.category, "change": ch.change, "critical": ch.critical,
+                       "reason": ch.reason} for ch in changed], hide_index=True, width="stretch")
+    if c.category_deltas:
+        st.caption("Pass-rate change per category")
+        st.bar_chart([{"category": k, "delta": v} for k, v in c.category_deltas.items()], x="category", y="delta")
+
+
+def main() -> None:
+    """The Evals page."""
+    st.title("Evals", anchor=False)
+    st.caption("Evaluators: run the golden-question suite (offline, deterministic) and compare with the baseline.")
+    suite = st.text_input("Suite (folder of YAML files, or one file)", value=str(DEFAULT_SUITE), key="eval_suite")
+    if st.button("Run suite", type="primary", icon=":material/play_arrow:", key="eval_run"):
+        _run(suite)
+    if "eval_error" in st.session_state:
+        st.warning(escape_md(st.session_state["eval_error"]), icon=":material/warning:")
+    outcome: EvalOutcome | None = st.session_state.get("eval_outcome")
+    if outcome is not None:
+        _summary(outcome.run)
+        _failures(outcome.run)
+        _comparison(outcome)
+
+
+main()
