@@ -342,9 +342,10 @@ class OpenAIProvider:
             raise ValueError("the model returned no QuestionReading tool call")
         return parsed
 
-    def explain(self, question: str, answer_text: str, decisions: list[Decision]) -> str | None:
-        """A short explanation, or None (provider trouble, refusal, nothing to explain)."""
-        return self.explain_with_events(question, answer_text, decisions)[0]
+    def explain(self, question: str, answer_text: str,
+                decisions: list[Decision]) -> tuple[str | None, list[GuardEvent]]:
+        """A short explanation, or None (provider trouble, refusal, nothing to explain), with provider events."""
+        return self.explain_with_events(question, answer_text, decisions)
 
     def explain_with_events(self, question: str, answer_text: str,
                             decisions: list[Decision]) -> tuple[str | None, list[GuardEvent]]:

@@ -143,7 +143,8 @@ class Assistant:
             text = (lead + "\n" if lead else "") + missing_text(result.missing)
         else:
             text = render_answer(decisions, result.missing, lead)
-        explanation = self.provider.explain(question, text, decisions)
+        explanation, provider_events = self.provider.explain(question, text, decisions)
+        guard = guard + provider_events
         if explanation:
             events = check_explanation(explanation, decisions, self.corpus.text, question + "\n" + text)
             if all(e.passed for e in events):

@@ -28,8 +28,9 @@ class Provider(Protocol):
         """Facts and intent of ``question`` (``history``: earlier user turns, oldest first)."""
         ...
 
-    def explain(self, question: str, answer_text: str, decisions: list[Decision]) -> str | None:
-        """A short explanation around the decisions, or None to use the deterministic text alone."""
+    def explain(self, question: str, answer_text: str,
+                decisions: list[Decision]) -> tuple[str | None, list[GuardEvent]]:
+        """A short explanation around the decisions (None: the deterministic text alone), and provider events."""
         ...
 
 
@@ -43,9 +44,10 @@ class OfflineProvider:
         """Rule-based extraction."""
         return extract(question), []
 
-    def explain(self, question: str, answer_text: str, decisions: list[Decision]) -> str | None:
+    def explain(self, question: str, answer_text: str,
+                decisions: list[Decision]) -> tuple[str | None, list[GuardEvent]]:
         """No generated text offline."""
-        return None
+        return None, []
 
 
 def provider_from_env(name: str | None = None) -> Provider:
