@@ -214,7 +214,10 @@ def _mount() -> None:
     """Sub-command groups living in their own packages."""
     from evals.cli import eval_app
 
+    from .audit_cli import audit_app
+
     app.add_typer(eval_app, name="eval", help="Run, compare and bless golden-suite evaluations.")
+    app.add_typer(audit_app, name="audit", help="Export the audit trail of answers and reviews.")
 
 
 _mount()

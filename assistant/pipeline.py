@@ -77,7 +77,11 @@ class Assistant:
                                 problems=[f"internal error: {type(exc).__name__}: {exc}"])
         answer.latency_ms = round((time.perf_counter() - start) * 1000, 3)
         if self.audit is not None:
-            self.audit.record(answer)
+            try:
+                self.audit.record(answer)
+            except Exception as exc:  # the clinician still gets the answer; the gap is said, not hidden
+                answer.problems.append(f"audit: this answer could not be recorded ({type(exc).__name__}: {exc}); "
+                                       "check ADGUIDE_HOME / ADGUIDE_DB_URL")
         return answer
 
     # -- steps ---------------------------------------------------------------------------------------------------
@@ -185,8 +189,10 @@ class Assistant:
 
 @lru_cache(maxsize=1)
 def get_assistant() -> Assistant:
-    """The process-wide default assistant (provider from the environment)."""
-    return Assistant()
+    """The process-wide default assistant (provider and audit store from the environment)."""
+    from .audit import audit_from_env
+
+    return Assistant(audit=audit_from_env())
 
 
 def ask(question: str, conversation: Conversation | None = None) -> Answer:

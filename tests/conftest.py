@@ -123,3 +123,17 @@ def _block_network(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(_socket.socket, "connect", connect)
     monkeypatch.setattr(_socket.socket, "connect_ex", connect_ex)
+
+
+# --- isolation of on-disk state -----------------------------------------------------------------------------------
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_adguide_home(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Every test session writes its index, audit log and reviews under a temporary ADGUIDE_HOME, never ~/.adguide.
+
+    Tests that need their own folder still monkeypatch ADGUIDE_HOME themselves.
+    """
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ADGUIDE_HOME", str(tmp_path_factory.mktemp("adguide-home")))
+        mp.delenv("OPENAI_API_KEY", raising=False)  # offline unless a test opts in
+        mp.delenv("ADGUIDE_MODE", raising=False)
+        yield

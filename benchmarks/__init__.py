@@ -1,0 +1,1 @@
+"""adguide benchmarks: ``python -m benchmarks`` (``make bench``)."""
