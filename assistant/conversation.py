@@ -16,7 +16,12 @@ Merge rules (``Conversation.update``):
   dose/frequency/escalation/pitfall; a new drug on such a follow-up drops the requested dose fields (they
   were about the other drug). A message with its own intent starts a new question: the drug is kept only
   if none is named, the requested dose fields and pitfall come from this message alone.
-* ``new_patient`` ("new patient: …") drops all facts and the previous question before merging.
+* ``new_patient`` ("new patient: …") drops all facts and the previous question before merging; with
+  ``follow_up`` also set and no intent of its own ("new patient, 9 years old — same question") the previous
+  question (intent, drug, requested dose/frequency/escalation/pitfall) is kept and only the facts are dropped.
+* A bare unit-less number on a follow-up ("and 65?", ``Extraction.bare_number``) is an age when the previous
+  on-topic turn stated an age and no other number, and the number is a plausible age (0–120); otherwise it is
+  ignored. "63 yo … go to 30?" → "and if he were 64?" → "and 65?" reads 65 as the age.
 * 'out_of_scope' turns change nothing: the previous question and facts stay for the next on-topic turn.
 """
 
@@ -39,6 +44,7 @@ EXCLUSIVE_GROUPS: tuple[tuple[str, ...], ...] = (
 )
 """Fields stating the same thing in different ways; only the most recent statement is kept."""
 
+_PLAUSIBLE_AGE = (0.0, 120.0)
 _CURRENT_DRUG_DEPENDENTS = ("current_dose_mg", "weeks_on_treatment", "inadequate_response")
 _INFECTION_GROUP = ("bacterial_superinfection", "eczema_herpeticum", "infection_signs")
 _TOPICS = frozenset(
@@ -115,6 +121,8 @@ class Conversation(BaseModel):
     """Last pitfall topic."""
     turns: int = 0
     """Messages merged since the last reset."""
+    last_numeric: tuple[str, ...] = ()
+    """The numeric facts the last on-topic message stated (to read a bare "and 65?" that follows)."""
 
     def reset(self) -> None:
         """Forget everything (new patient, new chat)."""
@@ -123,6 +131,7 @@ class Conversation(BaseModel):
         self.drug = None
         self._clear_question()
         self.turns = 0
+        self.last_numeric = ()
 
     def _clear_question(self) -> None:
         self.requested_dose_mg = None
@@ -164,7 +173,13 @@ class Conversation(BaseModel):
     def update(self, extraction: Extraction) -> Turn:
         """Merge one message (see the module docstring for the rules) and return the resulting turn."""
         if extraction.new_patient:
+            keep = extraction.follow_up and extraction.intent is None
+            question = (self.intent, self.drug, self.requested_dose_mg, self.requested_frequency, self.escalation,
+                        self.pitfall)
             self.reset()
+            if keep:  # "new patient, 9 years old — same question": the question stays, the facts go
+                (self.intent, self.drug, self.requested_dose_mg, self.requested_frequency, self.escalation,
+                 self.pitfall) = question
         if extraction.intent == "out_of_scope":
             changed: dict[str, Any] = {}
             removed: tuple[str, ...] = ()
@@ -173,7 +188,15 @@ class Conversation(BaseModel):
                 escalation=False, pitfall=None, facts=dict(self.facts), follow_up=False,
                 override_attempt=extraction.override_attempt, extraction=extraction, changed=changed, removed=removed,
             )
-        changed, removed = self._merge_facts(extraction.facts)
+        new_facts = extraction.facts
+        bare = extraction.bare_number
+        if (bare is not None and extraction.intent is None and not new_facts and self.last_numeric == ("age_years",)
+                and "age_years" in self.facts and _PLAUSIBLE_AGE[0] < bare <= _PLAUSIBLE_AGE[1]):
+            new_facts = {"age_years": int(bare) if bare == int(bare) else bare}  # "and 65?" after an age change
+        changed, removed = self._merge_facts(new_facts)
+        numeric = tuple(k for k, v in changed.items() if isinstance(v, int | float) and not isinstance(v, bool))
+        if changed:  # a message that states no fact keeps the last one's reading
+            self.last_numeric = numeric
         follow_up = extraction.intent is None
         if follow_up:
             if extraction.drug is not None and extraction.drug != self.drug:

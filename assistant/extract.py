@@ -69,7 +69,11 @@ class Extraction(BaseModel):
     follow_up: bool = False
     """The message refers to / modifies the previous turn ("what about 50 kg?", "same patient but eGFR 20")."""
     new_patient: bool = False
-    """The message says it is about a different patient ("new patient: …"); the caller should drop old facts."""
+    """The message says it is about a different patient ("new patient: …"); the caller should drop old facts.
+    With ``follow_up`` also set ("new patient, 9 years old — same question") the previous question is kept."""
+    bare_number: float | None = None
+    """The one unit-less number of a follow-up that states nothing else ("and 65?"); the conversation decides
+    what it is (an age after an age-related exchange), the extractor does not guess."""
     matched: list[str] = Field(default_factory=list)
     """What was recognised, e.g. 'drug:Rinvoq→upadacitinib', 'age:72 yo' (debugging / UI)."""
 
@@ -100,7 +104,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 # ---------------------------------------------------------------------------------------------- drugs
 # a bare number that is not followed by any unit (so "Rinvoq 30" is a dose but "Rinvoq 16 weeks" is not)
 _NO_UNIT = r"(?![\d.])(?!\s*(?:%|percent|kg|kilo|lbs?\b|pounds?|mg|g\b|mcg|ml|weeks?|wks?|days?|months?|years?|yrs?|"\
-    r"y/?o\b|yo\b|-|/|x\b|times|visits|hours?|h\b))"
+    r"y/?o\b|yo\b|-|/|x\b|times|visits?|hours?|h\b))"
 _ALIAS_ALT = "|".join(
     re.escape(a).replace(r"\ ", r"[\s-]+") for a in sorted(DRUG_ALIASES, key=len, reverse=True)
 )
@@ -135,6 +139,11 @@ _GOTO_RE = _c(
     r"\b(?:go(?:ing)?|increas(?:e|ing)|bump(?:ing)?|titrat(?:e|ing)|escalat(?:e|ing)|mov(?:e|ing)|step(?:ping)?|"
     r"rais(?:e|ing)|doubl(?:e|ing)|up|start(?:ing)?|dose)\s+(?:(?:it|the|dose|him|her|them|up|the\s+patient)\s+){0,3}"
     r"(?:to|at|of)\s+" + _N + r"(?!\s*(?:%|kg|kilo|lb|pound|week|wk|day|month|year|yr|y/?o|mg/kg))"
+)
+# "ok to give 30?" / "use 30 instead": a bare number right after give/use/try that ends the phrase
+_GIVE_RE = _c(
+    r"\b(?:give|giving|use|using|try|trying|prescribe|prescribing)\s+(?:(?:him|her|them|it)\s+)?" + _N
+    + r"(?=\s*(?:mg\b|[?.,;!]|$|\s+(?:instead|now|then|today|daily|once|please)\b))(?!\s*mg\s*/\s*kg)"
 )
 _DRUG_BARE_DOSE_RE = _c(rf"(?<![a-z0-9])(?:{_ALIAS_ALT})\s+(?<![\d.])(\d+(?:\.\d+)?)" + _NO_UNIT)
 _WEIGHT_KG_RE = _c(_N + r"\s*-?\s*(?:kgs?|kilograms?|kilos?)\b")
@@ -196,7 +205,10 @@ _AGE_GROUP_RE = _c(
 )
 _TIMEPOINTS_RE = _c(
     r"(?:" + _N + r"|" + _WN + r")\s+(?:separate\s+|different\s+|consecutive\s+)?"
-    r"(?:visits|time\s*points|occasions|assessments|appointments)\b"
+    r"(?:visits?|time\s*points?|occasions?|assessments?|appointments?)\b"
+    # "severity documented only once", "assessed twice" (not "once daily")
+    r"|\b(?:documented|assessed|recorded|measured|scored|evaluated|seen)\s+(?:only\s+|just\s+)?(once|twice)\b"
+    r"(?!\s*(?:daily|a\s+(?:day|week)|per|weekly|every))"
 )
 
 # ---------------------------------------------------------------------------------------------- booleans and words
@@ -222,7 +234,9 @@ _HERPETIC = (
 )
 _NO_INFECTION_RE = _c(r"\bno\s+(?:signs?\s+of\s+|active\s+|current\s+)?infections?\b|\bnot\s+infected\b")
 _INFECTION_TREATED_RE = _c(
-    r"\b(?:infection\s+(?:was\s+|has\s+been\s+|is\s+)?(?:treated|cleared|resolved)|(?:treated|cleared)\s+the\s+"
+    r"\b(?:(?:infection|herpeticum|impetigo|superinfection|hsv)\s+(?:was\s+|has\s+been\s+|is\s+)?(?:already\s+|now\s+|"
+    r"fully\s+)?(?:treated|cleared|resolved)|(?:treated|cleared)\s+with\s+(?:oral\s+|iv\s+|a\s+course\s+of\s+)?"
+    r"(?:antibiotics|antivirals|acyclovir|valacyclovir|aciclovir|valaciclovir|cephalexin|keflex)|(?:treated|cleared)\s+the\s+"
     r"infection|(?:finished|completed)\s+(?:a\s+|the\s+)?(?:course\s+of\s+)?(?:antibiotics|antivirals|"
     r"acyclovir|valacyclovir|cephalexin|keflex)|after\s+(?:antibiotics|antivirals|acyclovir))\b"
 )
@@ -325,7 +339,7 @@ _BARRIER_RES = (
         r"\b(?:insurance\s+(?:won'?t|will\s+not|doesn'?t|does\s+not|refuses\s+to|denied|declined|refused|denies|"
         r"rejected)(?:\s+(?:to\s+)?(?:cover|pay))?|not\s+covered|(?:can'?t|cannot|can\s+not|unable\s+to)\s+afford|"
         r"unaffordable|too\s+expensive|cost[\s-]prohibitive|no\s+(?:health\s+)?insurance|uninsured|(?:prior\s+auth"
-        r"(?:orization)?|pa)\s+(?:was\s+)?denied|denied\s+by\s+insurance|(?:coverage|copay|co-pay)\s+(?:denied|too\s+"
+        r"(?:orization)?|pa)\s+(?:was\s+)?denied|denied\s+by\s+insurance|(?:isn'?t|aren'?t|is\s+not|are\s+not)\s+covered|(?:coverage|copay|co-pay)\s+(?:denied|too\s+"
         r"high))\b"), "unaffordable"),
     (_c(r"\b(?:not\s+available|unavailable|(?:isn'?t|aren'?t|is\s+not|are\s+not)\s+available|no\s+access\s+to|"
         r"can'?t\s+(?:get|obtain|access)|out\s+of\s+stock|shortage)\b"), "unavailable"),
@@ -345,6 +359,9 @@ _PHOTO_TRIED_RE = _c(
 _PHOTO_NOT_TRIED_RE = _c(
     r"\b(?:no|not\s+tried|never\s+(?:tried|had)|hasn'?t\s+(?:tried|had)|haven'?t\s+(?:tried|had))\s+(?:any\s+)?"
     r"(?:phototherapy|nb-?uvb|narrow[\s-]?band(?:\s+uvb)?|uvb|light\s+therapy)\b"
+    # "NB-UVB has not been considered or tried", "phototherapy not yet discussed"
+    r"|\b(?:phototherapy|nb-?uvb|narrow[\s-]?band(?:\s+uvb)?|uvb|light\s+therapy)\s+(?:has\s+not|hasn'?t|was\s+not|"
+    r"wasn'?t|have\s+not|haven'?t|is\s+not|not)\s+(?:been\s+)?(?:yet\s+)?(?:considered|tried|offered|discussed|done)\b"
 )
 _PHOTO_ACCESSIBLE_RE = _c(
     r"\b(?:(?:has|have|with)\s+(?:good\s+|easy\s+)?access\s+to\s+(?:phototherapy|nb-?uvb|uvb|light\s+therapy)|"
@@ -377,6 +394,10 @@ _FREQ_RE = _c(
     r"\bonce\s+only\b)"
 )
 
+_PER_DAY_AFTER_MG = _c(r"\s*(?:/\s*day|per\s+day|a\s+day)\b")
+_DAILY_TOTAL_DRUGS = frozenset({"cyclosporine", "azathioprine"})
+"""Drugs dosed in mg/kg/day, whose '… mg per day' is the daily total rather than a schedule."""
+
 _ESCALATION_RE = _c(
     r"\b(?:increas(?:e|ing)(?!\s+(?:the\s+|her\s+|his\s+)?(?:risk|chance|odds|likelihood|rate|incidence))|"
     r"escalat(?:e|ing)\s+(?:the\s+)?(?:dose|to)|dose\s+escalation|bump(?:ing)?(?:\s+(?:it|her|him|them|the\s+dose))?"
@@ -396,6 +417,20 @@ _OVERRIDE_RE = _c(
     r"\d+(?:\.\d+)?\s*mg\s+anyway\b|\bregardless\s+of\s+(?:the\s+|your\s+)?(?:rules?|guidelines?|age|renal|warnings?|"
     r"contraindications?)\b|\bno\s+matter\s+what\s+(?:the\s+)?(?:rules?|guidelines?)\b|\bwithout\s+(?:any\s+|the\s+)?"
     r"(?:warnings?|caveats?|disclaimers?|restrictions?)\b|\bnew\s+instructions\b"
+    # claimed authority or changed rules: "new rule from admin", "limits no longer apply", "you are allowed to"
+    r"|\bnew\s+(?:rules?|polic(?:y|ies)|directives?|instructions?)\s*(?::|-\s|from\b|by\b|says?\b|is\b)"
+    r"|^\W*new\s+rules?\b"
+    # "disregard" alone, but not a correction ("disregard that", "disregard the previous patient")
+    r"|\bdisregard\b(?!\s+(?:that|this|it|my\s+(?:last|previous|earlier)|the\s+(?:last|previous|earlier|above|first)\s+"
+    r"(?:patient|question|message|case|one|value|number|weight|age)|the\s+typo)\b)"
+    r"|\b(?:rules?|instructions?|message|note|notice|update|order|directive|policy)\s+from\s+(?:the\s+|your\s+)?"
+    r"(?:admin\w*|developers?|devs?|system|operators?|sysadmin|creators?|owners?|openai|anthropic)\b"
+    r"|^\W*(?:admin\w*|system|developer|operator)\s*(?:message|note|override)?\s*:"
+    r"|\b(?:rules?|limits?|restrictions?|guidelines?|guardrails?|warnings?|contraindications?|cut-?offs?|"
+    r"thresholds?)\s+(?:no\s+longer\s+appl(?:y|ies)|(?:do\s+not|don'?t|does\s+not|doesn'?t)\s+apply\s+"
+    r"(?:any\s*more|to\s+you))"
+    r"|\b(?:rules?|guidelines?|policy|policies)\s+(?:have|has)\s+(?:been\s+)?(?:changed|updated|lifted|removed)\b"
+    r"|\byou(?:\s+are|'re|\s+r)\s+(?:now\s+)?(?:allowed|permitted|authori[sz]ed)\s+to\b"
 )
 
 # AD context, other diseases, off-topic requests
@@ -428,7 +463,8 @@ _TOPIC_WORD_RE = _c(
 _DOSE_WORDS_RE = _c(
     r"\b(?:dos(?:e|es|ing|age)|how\s+much|how\s+many\s+(?:mg|milligrams|tablets|pills)|mg/kg|loading|"
     r"titrat\w*|start(?:ing)?\s+(?:him\s+|her\s+)?(?:at|on)\s+(?<![\d.])\d|max(?:imum)?\s+dose|strength|regimen|"
-    r"how\s+often|reduc(?:e|ing|tion)|decreas(?:e|ing)|lower(?:ing)?\s+(?:the\s+)?dose|taper\w*|de-?escalat\w*)\b"
+    r"how\s+often|reduc(?:e|ing|tion)(?!\s+(?:the\s+)?(?:staph\w*|s\.?\s*aureus|colonization|colonisation|bacteria\w*|"
+    r"infections?|risk|itch\w*|inflammation|flares?|relapses?))|decreas(?:e|ing)|lower(?:ing)?\s+(?:the\s+)?dose|taper\w*|de-?escalat\w*)\b"
 )
 _PRE_SYSTEMIC_RE = _c(
     r"\b(?:before\s+(?:starting|initiating|i\s+start|we\s+start|beginning|prescribing|going\s+systemic|a\s+systemic|"
@@ -456,7 +492,8 @@ _MONITORING_RE = _c(
     r"\b(?:monitor\w*|labs?|lab\s+work|bloodwork|blood\s+work|blood\s+tests?|cbc|cmp|lfts?|liver\s+function\s+tests?|"
     r"tpmt|surveillance|screening|baseline\s+tests?|what\s+tests|check\s+(?:her\s+|his\s+|the\s+)?(?:bp|blood|labs|"
     r"levels|kidney|renal|liver|cbc|eyes)|what\s+(?:should|do)\s+i\s+check|how\s+often\s+(?:to\s+|should\s+i\s+)?"
-    r"check|follow[\s-]?up\s+tests)\b"
+    r"check|follow[\s-]?up\s+tests|(?:manag\w*|treat(?:ing|ment\s+(?:of|for))?|handl\w*|deal\s+with)\s+(?:the\s+|her\s+|"
+    r"his\s+|their\s+|this\s+)?(?:conjunctivitis|pink\s+eye|eye\s+(?:problems|irritation|symptoms)))\b"
 )
 _ADVERSE_RE = _c(
     r"\b(?:side[\s-]?effects?|adverse\s+(?:effects?|events?|reactions?)|adverse|risks?|safety|safe|toxicit(?:y|ies)|"
@@ -480,6 +517,11 @@ _RESPONSE_RE = _c(
     r"response|responding|(?:inadequate|partial|no)\s+response|not\s+respond\w*|"
     r"not\s+working|(?:hasn'?t|didn'?t)\s+(?:worked|helped)|easi[\s-]?\d+)\b"
 )
+_RESPONSE_ON_DRUG_RE = _c(
+    r"\b(?:not\s+(?:much|any|really|getting|a\s+lot)\s+better|no\s+better|(?:is|it'?s|it\s+is)\s+(?:it\s+)?failing|"
+    r"(?:has|did)\s+it\s+failed|treatment\s+failure|primary\s+(?:non-?response|failure)|re-?assess\w*|"
+    r"re-?evaluat\w*|time\s+to\s+(?:assess|evaluate|judge)|still\s+(?:iga|easi|bsa|itch\w*|flaring|active|severe|bad))"
+)
 _OVERVIEW_RE = _c(
     r"\b(?:overview|summar(?:y|ise|ize)|what\s+does\s+the\s+guideline\s+say|according\s+to\s+the\s+guideline|"
     r"guideline\s+(?:say|says|recommend\w*)|key\s+points|big\s+picture|algorithm|approach\s+to|walk\s+me\s+through|"
@@ -493,16 +535,48 @@ _PITFALL_RES: tuple[tuple[re.Pattern[str], PitfallTopic], ...] = (
         r"(?:colonization|staph)|decoloni[sz]\w*)|\b(?:antibiotics?|abx)\b"), "antibiotics"),
     (_c(r"\bpatch\s+test\w*\s+(?:essential|needed|necessary|required|important|worth\s+it|mandatory)|"
         r"(?:do|should)\s+(?:i|we)\s+(?:need\s+to\s+)?patch\s+test|need\s+(?:a\s+)?patch\s+test\w*|"
-        r"overlook\w*\s+contact\s+dermatitis|(?:is|could)\s+(?:it|this)\s+contact\s+dermatitis\b"),
+        r"overlook\w*\s+contact\s+dermatitis|(?:is|could)\s+(?:it|this)\s+contact\s+dermatitis\b|contact\s+dermatitis\s+"
+        r"(?:be\s+|is\s+)?(?:perpetuat|driv|caus|contribut|maintain|worsen)\w*"),
      "contact_dermatitis"),
     (_c(r"\b(?:quality\s+of\s+life|qol|dlqi)\s+(?:assessment|matter|important|relevant|needed|count)|"
         r"(?:assess|measure|consider|does)\s+(?:the\s+)?(?:quality\s+of\s+life|qol|dlqi)|severity\s+scores?\s+alone|"
-        r"(?:is|are)\s+(?:bsa|easi|scorad|severity\s+scores?)\s+(?:alone\s+)?enough|low\s+bsa\s+but\b"),
+        r"(?:is|are)\s+(?:bsa|easi|scorad|severity\s+scores?)\s+(?:alone\s+)?enough|low\s+bsa\s+but\b|"
+        r"(?:severity\s+scores?|easi|scorad)\b[^.?!\n]{0,40}?\b(?:alone\s+)?(?:enough|sufficient|adequate)\s+to\s+decide"),
      "quality_of_life"),
     (_c(r"\b(?:skip|bypass|without\s+(?:trying|optimi[sz]ing))\s+(?:the\s+)?topicals?|straight\s+to\s+(?:a\s+)?"
-        r"(?:systemic|biologic|dupi\w*|" + _ALIAS_ALT + r")|optimi[sz]\w*\s+topicals?\s+first|topicals?\s+first\b"),
+        r"(?:systemic|biologic|dupi\w*|" + _ALIAS_ALT + r")|optimi[sz]\w*\s+topicals?\s+first|topicals?\s+first\b|"
+        r"(?:before|without)\s+optimi[sz]\w*\s+(?:the\s+|her\s+|his\s+|their\s+)?(?:topical|tcs)"),
      "topicals_first"),
 )
+
+_PITFALL_WORD_RE = _c(
+    r"\b(?:pitfalls?|(?:common|typical|a|any)\s+mistakes?|mistakes?\s+to\s+avoid|common\s+errors?)\b"
+)
+# with an explicit "pitfall?" the topic may be named loosely
+_PITFALL_LOOSE_RES: tuple[tuple[re.Pattern[str], PitfallTopic], ...] = (
+    (_c(r"\b(?:contact\s+dermatitis|patch\s+test\w*|allergens?)\b"), "contact_dermatitis"),
+    (_c(r"\b(?:quality\s+of\s+life|qol|dlqi|severity\s+scores?)\b"), "quality_of_life"),
+    (_c(r"\b(?:topicals?|tcs)\b"), "topicals_first"),
+)
+# "can I start Rinvoq …?": a named agent, asked as such (the generic eligibility words are checked separately)
+_CAN_START_DRUG_RE = _c(
+    r"\b(?:can|could|may)\s+(?:i|we)\s+(?:start|begin|initiate|use|give|prescribe|try)\s+(?:(?:him|her|them|"
+    r"the\s+patient|this\s+patient)\s+(?:on\s+)?)?(?<![a-z0-9])(?:" + _ALIAS_ALT + r")(?![a-z0-9])"
+)
+_ELIG_FACTS = ("bsa_percent", "iga", "topical_trial_days", "topical_steroid", "topical_potency", "severity_timepoints",
+               "adherent", "pruritus_nrs")
+# "ready to start?" asked about the pre-systemic checklist items just stated
+_READY_RE = _c(
+    r"\b(?:ready\s+(?:to\s+(?:start|begin|go)|for\s+(?:a\s+|the\s+)?(?:systemic|biologic|jak))|(?:ok|okay|good|safe|"
+    r"clear|cleared)\s+to\s+(?:start|begin|go)|start\s+(?:a\s+|the\s+)?systemic|go\s+ahead|anything\s+else)\b"
+)
+_CHECKLIST_FACTS = ("lymphoma_excluded", "contact_dermatitis_excluded", "phototherapy_considered", "infection_treated",
+                    "bacterial_superinfection", "eczema_herpeticum")
+_STEROID_RISK_RE = _c(
+    r"\b(?:side[\s-]?effects?|adverse|risks?|toxicit(?:y|ies)|complications?|dangers?|harms?)\b"
+)
+_BARE_NUMBER_RE = _c(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)" + _NO_UNIT + r"(?![\w%])")
+_SAME_QUESTION_RE = _c(r"\bsame\s+(?:question|q|query|thing|request)\b")
 
 _GENERAL_RE = _c(
     r"\b(?:tell\s+me\s+(?:about|more)|what\s+(?:is|are)|what'?s|info(?:rmation)?\s+(?:on|about)|explain|describe|"
@@ -540,6 +614,21 @@ def _negated(text: str, start: int) -> bool:
     if cuts:
         window = window[cuts[-1].end():]
     return _NEGATION_RE.search(window) is not None
+
+
+_SEGMENT_END = _c(
+    r"[;:!?\n]|\.(?!\d)|\bbut\b|\bso\b|,\s*(?:what|how|which|is|are|can|could|should|would|do|does|and\s+(?:what|"
+    r"how|which|is|can|should))\b"
+)
+
+
+def _segment(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the clause holding [start, end): bounded by punctuation, 'but', 'so' or ', what/is/can …'."""
+    lo = 0
+    for cut in _SEGMENT_END.finditer(text, 0, start):
+        lo = cut.end()
+    right = _SEGMENT_END.search(text, end)
+    return lo, right.start() if right else len(text)
 
 
 def _clause(text: str, start: int, end: int, reach: int = 60) -> tuple[str, int]:
@@ -585,6 +674,7 @@ class _State:
         self.facts: dict[str, Any] = {}
         self.matched: list[str] = []
         self.surfaces: list[str] = []  # drug names as written, misspelt ones included
+        self.barrier_spans: list[tuple[int, int]] = []  # clauses stating a first-line barrier
 
     def fact(self, field: str, value: Any, label: str) -> None:
         if field not in self.facts:  # first statement wins within one message
@@ -665,6 +755,13 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
         if d_top is not None and (d_sys is None or d_top < d_sys):
             s.consume(m)  # "clobetasol twice daily" is how the topical was used, not a proposed dosing
             continue
+        if m.lastgroup == "daily" and _PER_DAY_AFTER_MG.fullmatch(m.group(0)):
+            # "cyclosporine 500 mg per day": the guideline states the dose as a daily total (divided), so this
+            # is the total, not a proposed once-daily schedule; for weekly or fortnightly drugs it stays a frequency
+            named = {d for d in (_alias_drug(a.group(1)) for a in _ALIAS_RE.finditer(clause)) if d}
+            if named and named <= _DAILY_TOTAL_DRUGS:
+                s.consume(m)
+                continue
         if frequency is None:
             frequency = m.lastgroup
             s.matched.append(f"frequency:{m.group(0).strip()}→{frequency}")
@@ -685,7 +782,8 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
             s.matched.append(f"requested_dose:{m.group(0)}")
         s.consume(m)
     if requested is None:
-        m = _GOTO_RE.search(s.work) or _DRUG_BARE_DOSE_RE.search(s.work)
+        m = _GOTO_RE.search(s.work) or _DRUG_BARE_DOSE_RE.search(s.work) or (
+            _GIVE_RE.search(s.work) if s.surfaces else None)  # "ok to give 30?" only with an agent named
         if m:
             requested = _num(m.group(1))
             s.matched.append(f"requested_dose:{m.group(0)}")
@@ -731,8 +829,10 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
         s.fact("pruritus_nrs", _num(value), m.group(0).strip())
         s.consume(m)
     for m in _TIMEPOINTS_RE.finditer(s.work):
-        raw = m.group(1) or m.group(2)
-        s.fact("severity_timepoints", _num(raw) if raw[0].isdigit() else _WORD_NUMBERS[raw.lower()], m.group(0))
+        raw = m.group(1) or m.group(2) or m.group(3)
+        word = raw.lower()
+        count = _num(raw) if raw[0].isdigit() else {"once": 1, "twice": 2}.get(word) or _WORD_NUMBERS[word]
+        s.fact("severity_timepoints", count, m.group(0))
         s.consume(m)
     return requested, frequency
 
@@ -930,6 +1030,7 @@ def _flags(s: _State, mentions: list[tuple[int, Drug, str]]) -> None:
                 continue
             if barrier not in barriers:
                 barriers.append(barrier)
+            s.barrier_spans.append(_segment(text, m.start(), m.end()))
             break
     if barriers:
         s.fact("first_line_barriers", tuple(barriers), ",".join(barriers))
@@ -962,10 +1063,28 @@ def _intent(
         if regex.search(text):
             pitfall = topic
             break
+    pitfall_word = _PITFALL_WORD_RE.search(text) is not None and requested is None and not escalation \
+        and frequency is None
+    if pitfall_word and pitfall is None:
+        for regex, topic in _PITFALL_LOOSE_RES:
+            if regex.search(text):
+                pitfall = topic
+                break
     infection = bool(s.facts.get("bacterial_superinfection") or s.facts.get("eczema_herpeticum"))
+    checklist = any(f in s.facts for f in _CHECKLIST_FACTS)
+    on_drug = "current_drug" in s.facts or "weeks_on_treatment" in s.facts
+    barriers = s.facts.get("first_line_barriers") or ()
+    # "first-line agents are contraindicated": a stated barrier, not a question about contraindications
+    adverse = any(not (m.group(0).lower().startswith("contraindicat") and "contraindicated" in barriers)
+                  for m in _ADVERSE_RE.finditer(text))
+    # "can I start Rinvoq in a 14 yo?" asks about that agent for this patient, not systemic eligibility in general
+    named_start = _CAN_START_DRUG_RE.search(text) is not None and not any(f in s.facts for f in _ELIG_FACTS)
 
     intent: str | None = None
-    if _PRE_SYSTEMIC_RE.search(text) or (infection and (_START_RE.search(text) or drug is not None)):
+    if pitfall_word:
+        intent = "pitfalls"  # "common pitfalls before going systemic?" — all of them unless one is named
+    elif _PRE_SYSTEMIC_RE.search(text) or (infection and (_START_RE.search(text) or drug is not None)) or (
+            checklist and not any(f in s.facts for f in _ELIG_FACTS) and _READY_RE.search(text)):
         intent = "pre_systemic"
     elif requested is not None or escalation or frequency is not None or _DOSE_WORDS_RE.search(text):
         intent = "dose"
@@ -975,14 +1094,16 @@ def _intent(
         intent = "concomitant"
     elif _MONITORING_RE.search(text):
         intent = "monitoring"
-    elif _ADVERSE_RE.search(text):
+    elif adverse:
         intent = "adverse_effects"
     elif _ELIGIBILITY_RE.search(text):
         intent = "eligibility"
     elif _CHOICE_STRONG_RE.search(text):
         intent = "choice"
-    elif _RESPONSE_RE.search(text):
+    elif _RESPONSE_RE.search(text) or (on_drug and _RESPONSE_ON_DRUG_RE.search(text)):
         intent = "response"
+    elif named_start and drug is not None:
+        intent = "general"
     elif _ELIGIBILITY_WEAK_RE.search(text):
         intent = "eligibility"
     elif pitfall == "quality_of_life":
@@ -998,8 +1119,10 @@ def _intent(
         intent = "general"
     if intent != "pitfalls":
         pitfall = None
-    if drug == "systemic_corticosteroids" and intent not in ("dose", "pre_systemic"):
-        # the guideline's word on systemic steroids is a choice (conditional against)
+    if drug == "systemic_corticosteroids" and intent not in ("dose", "pre_systemic", "monitoring") and not (
+            intent == "adverse_effects" and _STEROID_RISK_RE.search(text)):
+        # the guideline's word on systemic steroids is a choice (conditional against); their risks and monitoring
+        # are asked as such (the core says what the guideline states, or that it is not stated)
         intent = "choice"
 
     if intent is None:
@@ -1031,9 +1154,12 @@ def _extract(text: str) -> Extraction:
 
     current = s.facts.get("current_drug")
     drug: Drug | None = None
-    for pos, d, _surface in mentions:
+    # "Dupixent and the JAKs aren't covered": first-line agents named as unavailable are not the agent asked about
+    asked = [(pos, d, surface) for pos, d, surface in mentions
+             if not (DRUGS[d].line == "first" and any(a <= pos < b for a, b in s.barrier_spans))]
+    for pos, d, _surface in asked:
         if d != current or pos != current_pos:
-            if d == current and any(p == current_pos for p, _, _ in mentions):
+            if d == current and any(p == current_pos for p, _, _ in asked):
                 drug = drug or d
                 continue
             drug = d
@@ -1059,6 +1185,16 @@ def _extract(text: str) -> Extraction:
     if override:
         s.matched.append(f"override:{override.group(0)[:40]}")
     new_patient = _NEW_PATIENT_RE.search(text) is not None
+    same_question = new_patient and intent in (None, "general") and _SAME_QUESTION_RE.search(text) is not None
+    if same_question:
+        intent, follow = None, True  # "new patient on X, 30 yo — same question": only the facts are new
+        s.matched.append("same question")
+    bare = None
+    if intent is None and follow and not s.facts and drug is None and requested is None and len(text) <= 60:
+        numbers = _BARE_NUMBER_RE.findall(s.work)
+        if len(numbers) == 1:
+            bare = float(numbers[0])
+            s.matched.append(f"bare_number:{numbers[0]}")
     if intent is not None:
         s.matched.insert(0, f"intent:{intent}")
     return Extraction(
@@ -1070,8 +1206,9 @@ def _extract(text: str) -> Extraction:
         pitfall=pitfall,
         facts=s.facts,
         override_attempt=override is not None,
-        follow_up=follow and not new_patient,
+        follow_up=(follow and not new_patient) or same_question,
         new_patient=new_patient,
+        bare_number=bare,
         matched=s.matched,
     )
 

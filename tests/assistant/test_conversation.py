@@ -150,3 +150,43 @@ def test_raw_values_survive_merge() -> None:
     # never clamped: the caller validates with core.parse_facts and explains
     _, turn = _run("dupilumab dose?", "and if she were 300?")
     assert turn.facts["age_years"] == 300
+
+
+@pytest.mark.parametrize(
+    ("messages", "expected"),
+    [
+        # mt-upa-boundary-64-65: a bare "and 65?" after an age-only follow-up is the age
+        (("63 yo on upadacitinib 15 mg with poor response, eGFR 70 — go to 30?", "and if he were 64?", "and 65?"),
+         {"intent": "dose", "drug": "upadacitinib", "dose": 30, "facts": {"age_years": 65, "egfr": 70}}),
+        # … and again on the next bare number (the age reading carries on)
+        (("72 yo, which systemic?", "what about 60?", "and 50?"), {"intent": "choice", "facts": {"age_years": 50}}),
+        # … not when the last message stated other numbers too (63 yo and eGFR 70: 65 could be either)
+        (("63 yo on upadacitinib 15 mg, eGFR 70 — go to 30?", "and 65?"),
+         {"intent": "dose", "facts": {"age_years": 63, "egfr": 70}}),
+        # … not when the last message stated no age (70 kg then "what about 80?")
+        (("70 kg, dose of cyclosporine?", "what about 80?"), {"intent": "dose", "facts": {"weight_kg": 70},
+                                                              "absent": ["age_years"]}),
+        # … not an implausible age
+        (("dupilumab dose for a 40 yo?", "and 300?"), {"intent": "dose", "facts": {"age_years": 40}}),
+        # mt-dupi-new-patient-child: new patient + "same question" drops the facts, keeps the question
+        (("dupilumab dose for a 40 yo?", "New patient, 9 years old — same question."),
+         {"intent": "dose", "drug": "dupilumab", "facts": {"age_years": 9}}),
+        # … a new patient without "same question" still drops the question too
+        (("dupilumab dose for a 40 yo?", "new patient: 9 years old"),
+         {"intent": "general", "drug": None, "facts": {"age_years": 9}}),
+        # … and a new agent on the kept question drops the old requested dose
+        (("Rinvoq 30 mg for a 40 yo?", "New patient on dupilumab, 30 years old — same question."),
+         {"intent": "dose", "drug": "dupilumab", "dose": None}),
+    ],
+)
+def test_eval_regressions(messages: tuple[str, ...], expected: dict[str, Any]) -> None:
+    _, turn = _run(*messages)
+    assert turn.intent == expected["intent"]
+    if "drug" in expected:
+        assert turn.drug == expected["drug"]
+    if "dose" in expected:
+        assert turn.requested_dose_mg == expected["dose"]
+    for field, value in expected.get("facts", {}).items():
+        assert turn.facts.get(field) == value, turn.facts
+    for field in expected.get("absent", ()):
+        assert field not in turn.facts
