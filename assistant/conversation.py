@@ -35,7 +35,10 @@ from core import Drug, Frequency, PitfallTopic, Query
 
 from .extract import Extraction, Intent
 
-__all__ = ["EXCLUSIVE_GROUPS", "Conversation", "Turn"]
+__all__ = ["EXCLUSIVE_GROUPS", "MAX_HISTORY", "Conversation", "Turn"]
+
+MAX_HISTORY = 10
+"""How many earlier messages a conversation keeps as context."""
 
 EXCLUSIVE_GROUPS: tuple[tuple[str, ...], ...] = (
     ("weight_kg", "weight_lb"),
@@ -123,6 +126,8 @@ class Conversation(BaseModel):
     """Messages merged since the last reset."""
     last_numeric: tuple[str, ...] = ()
     """The numeric facts the last on-topic message stated (to read a bare "and 65?" that follows)."""
+    questions: list[str] = Field(default_factory=list)
+    """Earlier messages of this patient, oldest first (context for an LLM provider; at most ``MAX_HISTORY``)."""
 
     def reset(self) -> None:
         """Forget everything (new patient, new chat)."""
@@ -132,6 +137,11 @@ class Conversation(BaseModel):
         self._clear_question()
         self.turns = 0
         self.last_numeric = ()
+        self.questions = []
+
+    def remember(self, question: str) -> None:
+        """Keep ``question`` as context for later turns (the most recent ``MAX_HISTORY`` only)."""
+        self.questions = [*self.questions, question][-MAX_HISTORY:]
 
     def _clear_question(self) -> None:
         self.requested_dose_mg = None

@@ -101,7 +101,7 @@ class Assistant:
                               answer="Please type a question about systemic treatment of moderate-to-severe atopic "
                                      "dermatitis, e.g. 'Dupixent dosing for an adult?'")
         conv = conversation if conversation is not None else Conversation()
-        extraction, guard = self.provider.understand(question, [])
+        extraction, guard = self.provider.understand(question, list(conv.questions))
         trial = conv.model_copy(deep=True)  # merge on a copy: invalid facts must not replace valid ones
         turn = trial.update(extraction)
         try:
@@ -111,12 +111,14 @@ class Assistant:
             for name in Conversation.model_fields:
                 if name != "facts":
                     setattr(conv, name, getattr(trial, name))
+            conv.remember(question)
             return self._base(question, status="needs_info", problems=exc.problems, intent=turn.intent,
                               drug=turn.drug, facts=dict(conv.facts), guard=guard, understood=list(extraction.matched),
                               answer="I can't use these values, so nothing was decided: "
                                      + "; ".join(exc.problems) + ". Please correct them and ask again.")
         for name in Conversation.model_fields:
             setattr(conv, name, getattr(trial, name))
+        conv.remember(question)
         return self._answer(question, turn, extraction, facts, guard)
 
     def _answer(self, question: str, turn: Turn, extraction: Extraction, facts: PatientFacts,

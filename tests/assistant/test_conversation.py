@@ -190,3 +190,14 @@ def test_eval_regressions(messages: tuple[str, ...], expected: dict[str, Any]) -
         assert turn.facts.get(field) == value, turn.facts
     for field in expected.get("absent", ()):
         assert field not in turn.facts
+
+
+def test_history_keeps_the_last_messages_and_resets_with_the_patient() -> None:
+    from assistant.conversation import MAX_HISTORY
+
+    conv = Conversation()
+    for i in range(MAX_HISTORY + 3):
+        conv.remember(f"message {i}")
+    assert conv.questions == [f"message {i}" for i in range(3, MAX_HISTORY + 3)]  # oldest dropped first
+    conv.reset()
+    assert conv.questions == []

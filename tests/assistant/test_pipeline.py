@@ -153,3 +153,18 @@ def test_a_patient_specific_gap_leads_a_general_question(assistant: Assistant) -
     assert a.status == "not_covered"
     assert a.decisions[0].verdict == "outside_population"
     assert any(d.rule_id == "CHOICE-JAK" for d in a.decisions)  # the agent's standing is still shown
+
+
+def test_earlier_messages_reach_the_provider_as_history() -> None:
+    seen: list[list[str]] = []
+
+    class Recording(OfflineProvider):
+        def understand(self, question: str, history: list[str]):  # type: ignore[no-untyped-def]
+            seen.append(list(history))
+            return super().understand(question, history)
+
+    bot = Assistant(provider=Recording(), retrieval=False)
+    conv = Conversation()
+    bot.ask("72 yo on upadacitinib 15 mg, can I go to 30?", conv)
+    bot.ask("and if she were 60?", conv)
+    assert seen == [[], ["72 yo on upadacitinib 15 mg, can I go to 30?"]]
