@@ -14,11 +14,11 @@ import difflib
 import math
 import re
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core import Drug, Frequency, PitfallTopic
+from core import Drug, Frequency, PitfallTopic, Topic
 from core.classify import NAMED_STEROIDS
 from core.drugs import DRUGS
 
@@ -26,23 +26,10 @@ from .lexicon import DRUG_ALIASES, OTHER_AGENTS
 
 __all__ = ["INTENTS", "Extraction", "Intent", "extract"]
 
-Intent = Literal[
-    "dose",
-    "eligibility",
-    "pre_systemic",
-    "choice",
-    "monitoring",
-    "adverse_effects",
-    "concomitant",
-    "response",
-    "pitfalls",
-    "overview",
-    "general",
-    "out_of_scope",
-]
+Intent = Literal[Topic, Literal["general", "out_of_scope"]]
 """The core's topics plus 'general' (on-topic, unspecific) and 'out_of_scope'."""
 
-INTENTS: tuple[str, ...] = Intent.__args__  # type: ignore[attr-defined]
+INTENTS: tuple[str, ...] = get_args(Intent)
 
 
 class Extraction(BaseModel):

@@ -51,6 +51,14 @@ def _clean(text: str) -> str:
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
 
 
+def _adopt(conv: Conversation, trial: Conversation, question: str, *, keep_facts: bool = False) -> None:
+    """Make ``conv`` the merged ``trial`` state (its own facts kept when the new ones were rejected)."""
+    for name in Conversation.model_fields:
+        if not (keep_facts and name == "facts"):
+            setattr(conv, name, getattr(trial, name))
+    conv.remember(question)
+
+
 class Assistant:
     """Answers questions. Thread-safe: ``ask`` keeps no state of its own between calls."""
 
@@ -107,18 +115,12 @@ class Assistant:
         try:
             facts = parse_facts(turn.facts)
         except InvalidFactsError as exc:
-            # keep the question (so "sorry, 70 kg" answers it) but none of the impossible facts
-            for name in Conversation.model_fields:
-                if name != "facts":
-                    setattr(conv, name, getattr(trial, name))
-            conv.remember(question)
+            _adopt(conv, trial, question, keep_facts=True)  # keep the question ("sorry, 70 kg"), not the facts
             return self._base(question, status="needs_info", problems=exc.problems, intent=turn.intent,
                               drug=turn.drug, facts=dict(conv.facts), guard=guard, understood=list(extraction.matched),
                               answer="I can't use these values, so nothing was decided: "
                                      + "; ".join(exc.problems) + ". Please correct them and ask again.")
-        for name in Conversation.model_fields:
-            setattr(conv, name, getattr(trial, name))
-        conv.remember(question)
+        _adopt(conv, trial, question)
         return self._answer(question, turn, extraction, facts, guard)
 
     def _answer(self, question: str, turn: Turn, extraction: Extraction, facts: PatientFacts,
@@ -131,10 +133,10 @@ class Assistant:
             intent in (None, "general") and drug is None and not extraction.facts and abstain)
         if off_topic and not extraction.override_attempt:
             return self._base(question, status="out_of_scope", answer=OUT_OF_SCOPE_TEXT, **common)
-        query = turn.query() or Query(topic="choice" if drug else "overview", drug=drug)
-        result = decide(self.book, facts, query)
+        asked = turn.query()
+        result = decide(self.book, facts, asked or Query(topic="choice" if drug else "overview", drug=drug))
         decisions = list(result.decisions)
-        if turn.query() is None and drug is not None:
+        if asked is None and drug is not None:
             # "tell me about X" / "can I start X?": where X stands, then what the guideline says about its dose.
             # A patient-specific gap (outside the population, kidney failure, a child) comes first and sets the status.
             dose = decide(self.book, facts, Query(topic="dose", drug=drug))
