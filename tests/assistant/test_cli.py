@@ -91,3 +91,22 @@ def test_rules_json_lists_every_rule_with_verbatim_citations() -> None:
         for c in row["citations"]:
             assert set(c) == {"source", "passage_id", "quote", "refs"}
             assert c["quote"] in text
+
+
+def test_chat_repl_keeps_facts_across_turns_and_new_patient_clears_them() -> None:
+    turns = "\n".join([
+        "60 yo, eGFR 80, on upadacitinib 15 mg with inadequate response, go to 30?",
+        "and if she were 70?",
+        "facts",
+        "new",
+        "facts",
+        "quit",
+    ]) + "\n"
+    result = runner.invoke(app, ["chat"], input=turns)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "may be increased to 30 mg once daily" in out  # first turn: 60 years, eGFR 80
+    assert "Do not increase to 30 mg" in out  # second turn changed only the age
+    assert '"age_years": 70' in out and '"egfr": 80' in out  # facts carried over
+    assert "(new patient)" in out
+    assert out.rstrip().endswith("{}") or "{}\nyou>" in out  # facts empty after 'new'
