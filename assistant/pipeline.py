@@ -51,6 +51,19 @@ def _clean(text: str) -> str:
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
 
 
+def _with_sources(problems: list[str], matched: list[str]) -> list[str]:
+    """Add what the user wrote to each problem: 'topical_trial_days: … (got 3654)' ← '522W' was read as days."""
+    spans: dict[str, str] = {}
+    for item in matched:
+        field, _, span = item.partition(":")
+        spans.setdefault(field, span)
+    out = []
+    for problem in problems:
+        field = problem.partition(":")[0]
+        out.append(f'{problem}, read from "{spans[field]}"' if field in spans else problem)
+    return out
+
+
 def _adopt(conv: Conversation, trial: Conversation, question: str, *, keep_facts: bool = False) -> None:
     """Make ``conv`` the merged ``trial`` state (its own facts kept when the new ones were rejected)."""
     for name in Conversation.model_fields:
@@ -115,11 +128,12 @@ class Assistant:
         try:
             facts = parse_facts(turn.facts)
         except InvalidFactsError as exc:
+            problems = _with_sources(exc.problems, extraction.matched)
             _adopt(conv, trial, question, keep_facts=True)  # keep the question ("sorry, 70 kg"), not the facts
-            return self._base(question, status="needs_info", problems=exc.problems, intent=turn.intent,
+            return self._base(question, status="needs_info", problems=problems, intent=turn.intent,
                               drug=turn.drug, facts=dict(conv.facts), guard=guard, understood=list(extraction.matched),
                               answer="I can't use these values, so nothing was decided: "
-                                     + "; ".join(exc.problems) + ". Please correct them and ask again.")
+                                     + "; ".join(problems) + ". Please correct them and ask again.")
         _adopt(conv, trial, question)
         return self._answer(question, turn, extraction, facts, guard)
 

@@ -152,7 +152,8 @@ class PatientFacts(BaseModel):
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(f"must be a finite number, {_range_text(field)} (got {value})")
         if value > high or value < low or (not inclusive and value == low):
-            raise ValueError(f"must be {_range_text(field)} (got {value:g})")
+            shown = f"{value:,.0f}" if abs(value) >= 1e6 else f"{value:g}"  # 1,000,002 rather than 1.00002e+06
+            raise ValueError(f"must be {_range_text(field)} (got {shown})")
         return value
 
     @model_validator(mode="after")

@@ -168,3 +168,18 @@ def test_earlier_messages_reach_the_provider_as_history() -> None:
     bot.ask("72 yo on upadacitinib 15 mg, can I go to 30?", conv)
     bot.ask("and if she were 60?", conv)
     assert seen == [[], ["72 yo on upadacitinib 15 mg, can I go to 30?"]]
+
+
+@pytest.mark.parametrize(
+    ("question", "fragment"),
+    [
+        # a converted value names what the user wrote, so "3654 days" is not a mystery
+        ("eligible? 522W of clobetasol", 'topical_trial_days: must be 0 to 3650 days (got 3654), read from "522W"'),
+        # large values are written out, not in exponent form
+        ("cyclosporine for weight 1000002 kg", "(got 1,000,002)"),
+    ],
+)
+def test_problem_messages_show_what_the_user_wrote(assistant: Assistant, question: str, fragment: str) -> None:
+    a = assistant.ask(question)
+    assert a.status == "needs_info"
+    assert any(fragment in p for p in a.problems), a.problems
