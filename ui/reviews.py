@@ -1,8 +1,7 @@
 """Reviewer verdicts for the Review page, kept in the audit store's ``reviews`` table (``assistant.audit``).
 
 The audit store is SQLite in WAL mode at ``$ADGUIDE_HOME/adguide.sqlite`` (or ``ADGUIDE_DB_URL``), one
-transaction per write. Its review rows have no reviewer column, so the reviewer's name is kept as a
-``[reviewer: …]`` prefix of the comment and split off again when read.
+transaction per write; the reviewer's name is its own column.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ import csv
 import io
 import json
 import os
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -29,7 +27,6 @@ REASONS: tuple[str, ...] = (
 )
 CORRECT_REASON = "ok"
 """Reason code stored with a 'correct' verdict (the audit store requires one)."""
-_REVIEWER_RE = re.compile(r"^\[reviewer: ([^\]\n]{1,80})\] ?")
 _CSV_COLUMNS = ("id", "created_at", "verdict", "reason", "comment", "reviewer", "question", "corpus_sha256",
                 "answer_json")
 
@@ -74,11 +71,11 @@ class ReviewStore:
             raise ValueError(f"verdict must be one of {', '.join(VERDICTS)} (got {verdict!r})")
         if verdict != "correct" and reason not in REASONS:
             raise ValueError(f"reason must be one of {', '.join(REASONS)} (got {reason!r})")
-        reviewer = " ".join(reviewer.replace("]", ")").split())[:80]
-        text = (f"[reviewer: {reviewer}] " if reviewer else "") + comment.strip()
+        reviewer = " ".join(reviewer.split())[:80]
         store = self._open()
         try:
-            return int(store.add_review(answer, verdict, reason or CORRECT_REASON, text))  # type: ignore[arg-type]
+            return int(store.add_review(answer, verdict, reason or CORRECT_REASON,  # type: ignore[arg-type]
+                                        comment.strip(), reviewer=reviewer))
         finally:
             store.close()
 
@@ -89,8 +86,8 @@ class ReviewStore:
             rows = store.reviews()
         finally:
             store.close()
-        out = [_review(r.id, r.created_at, r.verdict, r.reason_code, r.comment, r.answer, r.corpus_sha256)
-               for r in rows]
+        out = [_review(r.id, r.created_at, r.verdict, r.reason_code, r.comment, r.reviewer, r.answer,
+                       r.corpus_sha256) for r in rows]
         return [r for r in out if (not verdicts or r.verdict in verdicts) and (not reasons or r.reason in reasons)]
 
     def count(self) -> int:
@@ -117,11 +114,8 @@ class ReviewStore:
         return yaml.safe_dump([golden_case(r) for r in reviews], sort_keys=False, allow_unicode=True, width=120)
 
 
-def _review(id_: int, created_at: str, verdict: str, reason: str, comment: str, answer: Mapping[str, Any],
-            corpus_sha256: str) -> Review:
-    match = _REVIEWER_RE.match(comment)
-    reviewer = match.group(1) if match else ""
-    comment = comment[match.end():] if match else comment
+def _review(id_: int, created_at: str, verdict: str, reason: str, comment: str, reviewer: str,
+            answer: Mapping[str, Any], corpus_sha256: str) -> Review:
     return Review(id=id_, created_at=created_at, verdict=verdict, reason="" if reason == CORRECT_REASON else reason,
                   comment=comment, reviewer=reviewer, question=str(answer.get("question") or ""),
                   corpus_sha256=corpus_sha256, answer_json=json.dumps(answer, ensure_ascii=False))
