@@ -15,7 +15,7 @@ from core import Decision
 from .answer import GuardEvent
 from .lexicon import DRUG_ALIASES
 
-__all__ = ["GUIDELINE_FREQUENCIES", "check_explanation", "numbers_in"]
+__all__ = ["GUIDELINE_FREQUENCIES", "check_explanation", "number_spans", "numbers_in"]
 
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)(?![\w])|(?<=[-–~≥≤<>])(\d+(?:\.\d+)?)")
 _DOSE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:(?:-|–|to)\s*(\d+(?:\.\d+)?)\s*)?(mg/kg/day|mg/kg|mg|g)\b", re.IGNORECASE)
@@ -44,16 +44,21 @@ def _norm(value: str) -> float:
     return round(float(value.replace(",", ".")), 2)
 
 
-def numbers_in(text: str) -> set[float]:
-    """Every number in ``text``, normalised."""
-    out = set()
+def number_spans(text: str) -> list[tuple[float, int, int]]:
+    """Every number in ``text`` with its position: ``(value, start, end)``."""
+    out = []
     for m in _NUMBER.finditer(text):
-        raw = m.group(1) or m.group(2)
+        group = 1 if m.group(1) is not None else 2
         try:
-            out.add(_norm(raw))
+            out.append((_norm(m.group(group)), m.start(group), m.end(group)))
         except ValueError:
             continue
     return out
+
+
+def numbers_in(text: str) -> set[float]:
+    """Every number in ``text``, normalised."""
+    return {value for value, _, _ in number_spans(text)}
 
 
 def _decision_numbers(decisions: Sequence[Decision]) -> tuple[set[float], set[float]]:

@@ -27,6 +27,7 @@ from .extract import Extraction
 from .guard import check_explanation
 from .providers import Provider, provider_from_env
 from .render import OUT_OF_SCOPE_TEXT, REFUSED_TEXT, missing_text, render_answer
+from .unread import unread_note, unread_numbers
 
 __all__ = ["MAX_QUESTION_CHARS", "Assistant", "ask", "get_assistant"]
 
@@ -147,6 +148,12 @@ class Assistant:
             intent in (None, "general") and drug is None and not extraction.facts and abstain)
         if off_topic and not extraction.override_attempt:
             return self._base(question, status="out_of_scope", answer=OUT_OF_SCOPE_TEXT, **common)
+        unread = unread_numbers(question, extraction, turn.changed)
+        if unread and not extraction.facts and extraction.drug is None and extraction.intent in (None, "general"):
+            # the message carried a number and nothing else we could read: ask, never answer as if unsaid
+            note = unread_note(unread, answered=False)
+            return self._base(question, status="needs_info", answer=note, problems=[note],
+                              missing=["clarification"], **common)
         asked = turn.query()
         result = decide(self.book, facts, asked or Query(topic="choice" if drug else "overview", drug=drug))
         decisions = list(result.decisions)
@@ -165,6 +172,10 @@ class Assistant:
             text = (lead + "\n" if lead else "") + missing_text(result.missing)
         else:
             text = render_answer(decisions, result.missing, lead)
+        problems: list[str] = []
+        if unread:
+            problems.append(unread_note(unread))
+            text = f"{text}\n{problems[-1]}"
         explanation, provider_events = self.provider.explain(question, text, decisions)
         guard = guard + provider_events
         if explanation:
@@ -185,7 +196,7 @@ class Assistant:
                     seen.add(key)
                     citations.append(c)
         return self._base(question, status=status, answer=text, decisions=decisions, citations=citations,
-                          missing=list(result.missing), **common)
+                          missing=list(result.missing), problems=problems, **common)
 
     def _context(self, question: str) -> tuple[list[ContextPassage], bool]:
         """Retrieved passages and the abstain signal; retrieval trouble never blocks a core answer."""

@@ -19,6 +19,7 @@ MISSING_LABELS: dict[str, str] = {
     "severity_timepoints": "at how many time points severity was documented",
     "adherent": "whether the topical regimen was actually used as prescribed",
     "question": "a question",
+    "clarification": "what the number in your message refers to",
 }
 
 OUT_OF_SCOPE_TEXT = (
