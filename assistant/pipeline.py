@@ -11,6 +11,8 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from core import (
+    CoreResult,
+    Decision,
     InvalidFactsError,
     PatientFacts,
     Query,
@@ -141,7 +143,7 @@ class Assistant:
     def _answer(self, question: str, turn: Turn, extraction: Extraction, facts: PatientFacts,
                 guard: list[GuardEvent]) -> Answer:
         intent, drug = turn.intent, turn.drug
-        context, abstain = self._context(question)
+        context, abstain, retrieval_error = self._context(question)
         common: dict[str, Any] = {"intent": intent, "drug": drug, "facts": facts.known(), "guard": guard,
                                   "understood": list(extraction.matched), "context": context}
         off_topic = intent == "out_of_scope" or (
@@ -154,18 +156,7 @@ class Assistant:
             note = unread_note(unread, answered=False)
             return self._base(question, status="needs_info", answer=note, problems=[note],
                               missing=["clarification"], **common)
-        asked = turn.query()
-        result = decide(self.book, facts, asked or Query(topic="choice" if drug else "overview", drug=drug))
-        decisions = list(result.decisions)
-        if asked is None and drug is not None:
-            # "tell me about X" / "can I start X?": where X stands, then what the guideline says about its dose.
-            # A patient-specific gap (outside the population, kidney failure, a child) comes first and sets the status.
-            dose = decide(self.book, facts, Query(topic="dose", drug=drug))
-            if dose.decisions and dose.decisions[0].verdict in _PATIENT_GAPS:
-                decisions = list(dose.decisions) + decisions
-                result = dose
-            else:
-                decisions += dose.decisions
+        result, decisions = self._decide(turn, facts)
         status: AnswerStatus = "refused" if extraction.override_attempt else result.status
         lead = REFUSED_TEXT + " What the guideline says:" if status == "refused" else ""
         if not decisions and result.missing:
@@ -187,21 +178,34 @@ class Assistant:
                 guard = guard + [e if e.passed else e.model_copy(update={"rejected_text": explanation})
                                  for e in events]
         common["guard"] = guard
-        citations = []
-        seen = set()
-        for d in decisions:
-            for c in d.citations:
-                key = (c.passage_id, c.quote)
-                if key not in seen:
-                    seen.add(key)
-                    citations.append(c)
+        if retrieval_error:
+            problems.append(retrieval_error)
+        citations = list(dict.fromkeys(c for d in decisions for c in d.citations))  # de-duplicated, in order
         return self._base(question, status=status, answer=text, decisions=decisions, citations=citations,
                           missing=list(result.missing), problems=problems, **common)
 
-    def _context(self, question: str) -> tuple[list[ContextPassage], bool]:
-        """Retrieved passages and the abstain signal; retrieval trouble never blocks a core answer."""
+    def _decide(self, turn: Turn, facts: PatientFacts) -> tuple[CoreResult, list[Decision]]:
+        """The core's result for this turn (its status and missing facts) and the decisions to show."""
+        drug = turn.drug
+        asked = turn.query()
+        result = decide(self.book, facts, asked or Query(topic="choice" if drug else "overview", drug=drug))
+        decisions = list(result.decisions)
+        if asked is None and drug is not None:
+            # "tell me about X" / "can I start X?": where X stands, then what the guideline says about its dose.
+            # A patient-specific gap (outside the population, kidney failure, a child) comes first and sets the status.
+            dose = decide(self.book, facts, Query(topic="dose", drug=drug))
+            if dose.decisions and dose.decisions[0].verdict in _PATIENT_GAPS:
+                return dose, list(dose.decisions) + decisions
+            decisions += dose.decisions
+        return result, decisions
+
+    def _context(self, question: str) -> tuple[list[ContextPassage], bool, str | None]:
+        """Retrieved passages, the abstain signal, and what went wrong if the index could not be used.
+
+        Retrieval trouble never blocks an answer: the answer comes from the core, the passages are context.
+        """
         if not self.retrieval:
-            return [], False
+            return [], False, None
         try:
             if self._retriever is None:
                 with self._lock:
@@ -210,10 +214,10 @@ class Assistant:
 
                         self._retriever = get_retriever()
             found = self._retriever.search(question, k=3)
-        except Exception:  # the index is context only; answers come from the core
-            return [], False
+        except Exception as exc:
+            return [], False, f"retrieval: context passages unavailable ({type(exc).__name__}); run `adguide index`"
         return [ContextPassage(passage_id=p.passage_id, quote=p.quote, score=round(p.score, 4), refs=p.refs)
-                for p in found.passages], found.abstain
+                for p in found.passages], found.abstain, None
 
 
 @lru_cache(maxsize=1)

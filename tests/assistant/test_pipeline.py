@@ -183,3 +183,16 @@ def test_problem_messages_show_what_the_user_wrote(assistant: Assistant, questio
     a = assistant.ask(question)
     assert a.status == "needs_info"
     assert any(fragment in p for p in a.problems), a.problems
+
+
+def test_a_broken_index_never_blocks_the_core_answer_and_is_said() -> None:
+    class Broken:
+        def search(self, question: str, k: int = 4) -> None:
+            raise RuntimeError("index folder is corrupt")
+
+    bot = Assistant(provider=OfflineProvider())
+    bot._retriever = Broken()  # as if chromadb could not open its folder
+    a = bot.ask("Dupixent dosing for an adult?")
+    assert a.status == "answered" and a.decisions[0].rule_id == "DOSE-DUPILUMAB"
+    assert a.context == []
+    assert any(p.startswith("retrieval: context passages unavailable") for p in a.problems)
