@@ -16,6 +16,9 @@ Merge rules (``Conversation.update``):
   dose/frequency/escalation/pitfall; a new drug on such a follow-up drops the requested dose fields (they
   were about the other drug). A message with its own intent starts a new question: the drug is kept only
   if none is named, the requested dose fields and pitfall come from this message alone.
+* A message that only states or corrects facts ("actually her latest eGFR came back 24", "update: labs came back,
+  eGFR 24") has no intent of its own (the extractor reports ``intent=None``), so the previous question is kept
+  and only the facts change.
 * ``new_patient`` ("new patient: …") drops all facts and the previous question before merging; with
   ``follow_up`` also set and no intent of its own ("new patient, 9 years old — same question") the previous
   question (intent, drug, requested dose/frequency/escalation/pitfall) is kept and only the facts are dropped.

@@ -85,6 +85,7 @@ _TRANSLATE = str.maketrans({
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
     "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ", "\u202f": " ", "\u2009": " ",
     "\u2265": ">", "\u2264": "<", "\uff05": "%",
+    "\u2192": "->", "\u27f6": "->", "\u2794": "->", "\u279c": "->", "\u21d2": "->", "\u27a1": "->",
 })
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 
@@ -121,6 +122,15 @@ def _fuzzy_drug(token: str) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------------- numbers with units
+# words between a measure's name and its value: "eGFR came back 24", "BSA is only 7%", "IGA still 3"
+_LINK = (
+    r"(?:\s*(?:of|is|was|were|=|:|~|about|around|at|approx\.?|approximately|roughly|only|just|still|now|currently|"
+    r"today|down\s+to|up\s+to|(?:dropped|fell|rose|went\s+(?:up|down))\s+to|came\s+back(?:\s+(?:at|as))?|"
+    r"returned(?:\s+(?:at|as))?|measured(?:\s+at)?|reads?|estimated(?:\s+at)?|score)(?![a-z])){0,3}"
+)
+# a value that is not a count of something else ("BSA at 3 visits", "IGA 4 for 2 weeks" keep their own units)
+_NOT_COUNT = r"(?!\.?\d)(?!\s*(?:visits?|time\s*points?|occasions?|weeks?|wks?|w\b|days?|d\b|months?|mos?\b|years?|" \
+    r"yrs?|y/?o|yo\b|kg|lbs?\b|mg|times|x\b))"
 _DOSE_RE = _c(_N + r"\s*(mg|milligrams?|g|grams?|gm)\b(?!\s*/\s*(?:kg|m2))(?!\s+per\s+(?:kg|m2))")
 _GOTO_RE = _c(
     r"\b(?:go(?:ing)?|increas(?:e|ing)|bump(?:ing)?|titrat(?:e|ing)|escalat(?:e|ing)|mov(?:e|ing)|step(?:ping)?|"
@@ -135,14 +145,29 @@ _GIVE_RE = _c(
 _DRUG_BARE_DOSE_RE = _c(rf"(?<![a-z0-9])(?:{_ALIAS_ALT})\s+(?<![\d.])(\d+(?:\.\d+)?)" + _NO_UNIT)
 _WEIGHT_KG_RE = _c(_N + r"\s*-?\s*(?:kgs?|kilograms?|kilos?)\b")
 _WEIGHT_LB_RE = _c(_N + r"\s*-?\s*(?:lbs?|pounds?)\b")
+# "upadacitinib 15 -> 30", "from 15 to 30": a current dose and a proposed one
+_DOSE_UNITLESS_END = r"(?!\.?\d)(?!\s*(?:%|kg|kilo|lbs?\b|pounds?|weeks?|wks?|days?|months?|years?|yrs?|y/?o|visits?|" \
+    r"times|mg\s*/\s*kg))"
+_MG_OPT = r"(?:\s*mg\b(?!\s*/\s*kg))?"
+_ARROW_RE = _c(
+    r"(?<![\d.])(\d+(?:\.\d+)?)" + _MG_OPT + r"\s*(?:-+>|=+>)\s*(?<![\d.])(\d+(?:\.\d+)?)" + _MG_OPT
+    + _DOSE_UNITLESS_END
+)
+_AGENT_TO_RE = _c(
+    rf"(?<![a-z0-9])(?:{_ALIAS_ALT})\s+(?<![\d.])(\d+(?:\.\d+)?)" + _MG_OPT
+    + r"\s+(?:to|up\s+to)\s+(?<![\d.])(\d+(?:\.\d+)?)" + _MG_OPT + _DOSE_UNITLESS_END
+)
+_FROM_TO_RE = _c(
+    r"\bfrom\s+(?<![\d.])(\d+(?:\.\d+)?)" + _MG_OPT + r"\s*(?:to|up\s+to)\s+(?<![\d.])(\d+(?:\.\d+)?)" + _MG_OPT
+    + _DOSE_UNITLESS_END
+)
 _BSA_RE = _c(
-    r"\b(?:t?bsa|body\s+surface\s+area)\s*(?:of|is|was|=|:|~|about|around|at|approx\.?|approximately)?\s*"
-    + _N + r"\s*(?:%|percent|per\s+cent)?"
+    r"\b(?:t?bsa|body\s+surface\s+area)" + _LINK + r"\s*" + _N + _NOT_COUNT + r"\s*(?:%|percent|per\s+cent)?"
     + r"|" + _N + r"\s*(?:%|percent|per\s+cent)\s*(?:of\s+)?(?:(?:her|his|their|the|total|affected)\s+)?"
     r"(?:t?bsa|body|skin)\b"
 )
 _EGFR_RE = _c(
-    r"\b(?:e?gfr|crcl|creatinine\s+clearance)\s*(?:of|is|was|=|:|~|about|around|at)?\s*"
+    r"\b(?:e?gfr|crcl|creatinine\s+clearance)" + _LINK + r"\s*"
     r"(<=?|>=?|less\s+than|under|below|above|over)?\s*" + _N
 )
 _CKD_RE = _c(
@@ -161,9 +186,9 @@ _NOT_SEVERE_RENAL_RE = _c(
     r"no\s+(?:renal|kidney)\s+(?:impairment|disease|problems|issues)|(?:mild|moderate)(?:ly)?\s+"
     r"(?:impaired\s+renal\s+function|(?:renal|kidney)\s+(?:impairment|disease|insufficiency)))\b"
 )
-_IGA_RE = _c(r"\bv?iga\b\s*(?:score\s*)?(?:of|is|was|=|:|at)?\s*" + _N)
+_IGA_RE = _c(r"\bv?iga(?![a-z])" + _LINK + r"\s*" + _N + _NOT_COUNT + r"(?:\s*/\s*4\b|\s+out\s+of\s+4\b)?")
 _NRS_RE = _c(
-    r"\b(?:pp-?)?nrs\b\s*(?:score\s*)?(?:of|is|was|=|:|at)?\s*" + _N
+    r"\b(?:pp-?)?nrs(?![a-z])" + _LINK + r"\s*" + _N + _NOT_COUNT + r"(?:\s*/\s*10\b|\s+out\s+of\s+10\b)?"
     + r"|\b(?:itch(?:ing|iness)?|pruritus|itchy)\s+(?:nrs\s+|score\s+|severity\s+)?(?:is\s+|of\s+|at\s+|=\s*|:\s*|"
     r"rated\s+(?:at\s+)?)?" + _N + r"\s*(?:/\s*10|out\s+of\s+10)"
     + r"|\b(?:itch(?:ing|iness)?|pruritus)\s+(?:nrs|score|rated(?:\s+at)?)\s*(?:of|is|=|:)?\s*" + _N
@@ -274,16 +299,26 @@ _PREG_FALSE_RE = _c(
     r"\b(?:not\s+pregnant|no\s+(?:plans?\s+(?:for|of)\s+)?pregnancy|not\s+(?:planning|trying)\s+(?:a\s+|to\s+)?"
     r"(?:pregnancy|conceive|get\s+pregnant)|post[\s-]?menopausal)\b"
 )
+_ADHERENCE_ADV = (
+    r"as\s+(?:directed|prescribed|instructed)|correctly|properly|consistently|religiously|faithfully|diligently"
+)
+_USE_VERB = r"used|uses|using|applied|applies|applying"
 _NONADHERENT_RE = _c(
     r"\b(?:non[\s-]?adherent|non[\s-]?adherence|non[\s-]?compliant|non[\s-]?compliance|poor(?:ly)?\s+"
     r"(?:adherence|adherent|compliance|compliant)|not\s+(?:adherent|compliant)|not\s+(?:using|applying|putting\s+on)|"
     r"(?:isn'?t|aren'?t|wasn'?t|hasn'?t\s+been)\s+(?:using|applying)|(?:doesn'?t|does\s+not|didn'?t|did\s+not|don'?t)"
     r"\s+(?:use|apply)|stopped\s+(?:using|applying)|rarely\s+(?:uses|applies|used|applied)|skips?\s+"
-    r"(?:applications|doses|the\s+cream)|inconsistent(?:ly)?\s+(?:use|using|application|applied))\b"
+    r"(?:applications|doses|the\s+cream)|inconsistent(?:ly)?\s+(?:use|using|application|applied)|forgets?\s+to\s+"
+    r"(?:use|apply)|(?:barely|hardly|rarely|never)\s+(?:uses|used|using|applies|applied|applying)|"
+    r"(?:" + _USE_VERB + r")\b[^.;?!\n]{0,50}?\b(?:inconsistently|sporadically|intermittently|irregularly|"
+    r"on\s+and\s+off|rarely|occasionally|only\s+sometimes))\b"
 )
 _ADHERENT_RE = _c(
-    r"\b(?:(?:used|uses|using|applied|applies|applying)\s+(?:it\s+|them\s+|the\s+\w+\s+)?(?:as\s+(?:directed|"
-    r"prescribed|instructed)|correctly|properly|consistently|religiously|twice\s+daily)|(?<![\s-]non[\s-])(?<!non)"
+    r"\b(?:(?:used|uses|using|applied|applies|applying)\s+(?:it\s+|them\s+|the\s+\w+\s+)?(?:twice\s+daily)|"
+    # "used desoximetasone 2 wks consistently", "religiously applied", "took it as directed"
+    r"(?:" + _USE_VERB + r")\b[^.;?!\n]{0,50}?\b(?:" + _ADHERENCE_ADV + r")|(?:" + _ADHERENCE_ADV + r")\s+"
+    r"(?:used|using|applied|applying|uses|applies)|(?:adherence|compliance)\s+(?:is\s+|was\s+|has\s+been\s+)?"
+    r"(?:good|excellent|confirmed|verified|fine|ok)|(?<![\s-]non[\s-])(?<!non)"
     r"(?<!not\s)(?:fully\s+|good\s+|excellent\s+)?(?:adherent|compliant)|good\s+(?:adherence|compliance))\b"
 )
 _PHOBIA_RE = _c(
@@ -318,7 +353,9 @@ _INADEQUATE_RE = _c(
     r"\b(?:not\s+respond(?:ing|ed)|no\s+(?:real\s+)?response|(?:inadequate|insufficient|partial|poor|suboptimal|"
     r"incomplete)\s+response|(?:not|isn'?t|hasn'?t\s+been|wasn'?t)\s+working|(?:hasn'?t|didn'?t|has\s+not|did\s+not)"
     r"\s+(?:worked|work|helped|help)|no\s+(?:real\s+)?improvement|not\s+improv(?:ing|ed)|(?:minimal|little|"
-    r"limited)\s+improvement|failed\s+to\s+respond|still\s+flaring)\b"
+    r"limited)\s+improvement|failed\s+to\s+respond|still\s+flaring|no\s+(?:real\s+)?(?:change|difference)|unchanged|"
+    r"no\s+better|(?:barely|hardly)\s+(?:any\s+)?(?:better|improved|changed|helping)|(?:down|better|improved)\s+(?:by\s+)?"
+    r"only\s+(?<![\d.])\d+\s*%|only\s+(?<![\d.])\d+\s*%\s+(?:better|improvement|improved|down|reduction))"
 )
 _ADEQUATE_RE = _c(r"\b(?:respond(?:ing|ed)\s+well|good\s+response|adequate\s+response|working\s+well|cleared\s+up)\b")
 _BARRIER_RES = (
@@ -382,6 +419,7 @@ _FREQ_RE = _c(
 )
 
 _PER_DAY_AFTER_MG = _c(r"\s*(?:/\s*day|per\s+day|a\s+day)\b")
+_DOSE_CONTEXT_RE = _c(r"\b(?:dos(?:e|es|ing|age)|increas\w*|escalat\w*|bump\w*|titrat\w*|go(?:ing)?\s+up)\b")
 _DAILY_TOTAL_DRUGS = frozenset({"cyclosporine", "azathioprine"})
 """Drugs dosed in mg/kg/day, whose '… mg per day' is the daily total rather than a schedule."""
 
@@ -418,6 +456,23 @@ _OVERRIDE_RE = _c(
     r"(?:any\s*more|to\s+you))"
     r"|\b(?:rules?|guidelines?|policy|policies)\s+(?:have|has)\s+(?:been\s+)?(?:changed|updated|lifted|removed)\b"
     r"|\byou(?:\s+are|'re|\s+r)\s+(?:now\s+)?(?:allowed|permitted|authori[sz]ed)\s+to\b"
+    # persona jailbreaks: "You are DAN now", "unrestricted mode", "do anything now"
+    r"|\byou(?:\s+are|'re|\s+r)\s+(?:now\s+)?(?:dan|an?\s+(?:unrestricted|uncensored|unfiltered|jailbroken)|"
+    r"no\s+longer\s+(?:bound|restricted|limited))\b|\bdo\s+anything\s+now\b|\b(?:unrestricted|uncensored|unfiltered|"
+    r"god)\s+mode\b|\bno\s+(?:more\s+)?(?:restrictions|rules|filters|guardrails|censorship|limitations)\b"
+    r"(?!\s+(?:on|for|from|in|to|with|about)\b)"
+    # planted notes and system messages: "[assistant note: …]", "<system>", "(admin override)"
+    r"|[\[(<{]\s*/?\s*(?:assistant|system|admin(?:istrator)?|developer|operator|moderator|gpt|override|"
+    r"internal\s+note)\b"
+    r"|\b(?:assistant|system|admin|developer|operator)\s+(?:note|message|instruction|override|update)\s*:"
+    # claimed approval of the decision itself: "escalation already approved by pharmacy"
+    r"|\b(?:escalation|increase|override|exception|higher\s+dose|dose\s+increase)\s+(?:has\s+been\s+|have\s+been\s+|was\s+|"
+    r"is\s+|been\s+)?(?:already\s+)?(?:pre-?)?(?:approved|authori[sz]ed|cleared|signed\s+off|okayed)\s+(?:by|with)\s+"
+    r"(?:the\s+)?(?:pharmacy|pharmacists?|attendings?|admin\w*|system|developers?|committee|supervisors?|"
+    r"(?:medical\s+)?director|department|chief|guideline\s+authors?|p&t)\b"
+    r"|\b(?:pharmacy|pharmacists?|attendings?|admin\w*|supervisors?|committee|medical\s+director)\s+(?:has\s+|have\s+)?"
+    r"(?:already\s+)?(?:approved|authori[sz]ed|cleared|okayed|signed\s+off\s+on)\s+(?:the\s+|this\s+|an?\s+)?"
+    r"(?:escalation|dose|increase|override|exception)\b"
 )
 
 # AD context, other diseases, off-topic requests
@@ -427,8 +482,16 @@ _AD_RE = re.compile(
 _OTHER_DISEASE_RE = _c(
     r"\b(?:psoria(?:sis|tic)|acne|rosacea|rheumatoid|crohn'?s?|ulcerative\s+colitis|colitis|ibd|lupus|alopecia|"
     r"vitiligo|hidradenitis|urticaria|hives|ankylosing|multiple\s+sclerosis|leukemia|leukaemia|cancer|"
-    r"chemotherapy|ectopic\s+pregnancy|(?:for|treat(?:ing)?|in)\s+(?:his\s+|her\s+|their\s+)?asthma|asthma\s+"
-    r"(?:dose|dosing)|eosinophilic\s+esophagitis|nasal\s+polyps|covid|flu|diabetes|gout|migraine)\b"
+    r"chemotherapy|ectopic\s+pregnancy|(?:for|treat(?:ing|s)?|in)\s+(?:(?:his|her|their|the|a|severe|moderate|"
+    r"eosinophilic|allergic|uncontrolled|persistent|steroid[\s-]dependent|moderate[\s-]to[\s-]severe)\s+){0,3}asthma|"
+    r"asthma\s+(?:dose|dosing|indication)|eosinophilic\s+(?:asthma|o?esophagitis|gastritis|granulomatosis)|eoe|"
+    r"nasal\s+polyps|(?:nasal\s+)?polyposis|crswnp|(?:chronic\s+)?rhinosinusitis|copd|chronic\s+obstructive|"
+    r"prurigo\s+nodularis|bullous\s+pemphigoid|pemphigus|arthritis|sle|spondyl\w*|uveitis|vasculitis|sarcoid\w*|"
+    r"dermatomyositis|myasthenia|nephrotic|graft[\s-]+(?:versus|vs\.?)[\s-]+host|gvhd|transplant\s+rejection|"
+    r"(?:after|post|following|for|prevent\w*)[\s-]+(?:(?:a|an|his|her|their|the|kidney|renal|liver|"
+    r"heart|lung|organ|solid[\s-]organ|bone\s+marrow|stem[\s-]cell)\s+){0,2}transplant(?:s|ation)?|"
+    r"covid|flu|diabetes|gout|migraine)\b"
+    r"|\b(?-i:RA|UC|PsA|JIA|SLE|EoE|CRSwNP|COPD|GVHD)\b"
 )
 _CREATIVE_RE = _c(
     r"\b(?:write|compose|give\s+me|tell\s+me|make\s+up|generate)\s+(?:me\s+)?(?:a\s+|an\s+|some\s+)?(?:\w+\s+)?"
@@ -467,7 +530,7 @@ _ELIGIBILITY_RE = _c(
 )
 _ELIGIBILITY_WEAK_RE = _c(r"\b(?:can|could|should|may)\s+(?:i|we)\s+(?:start|begin|initiate|use|try|give)\b")
 _CHOICE_STRONG_RE = _c(
-    r"\b(?:instead(?:\s+of)?|alternatives?|switch(?:ing)?\s+to|what\s+(?:next|now|else)|next\s+(?:step|option|agent|"
+    r"\b(?:instead(?:\s+of)?|rather\s+than|alternatives?|switch(?:ing)?\s+to|what\s+(?:next|now|else)|next\s+(?:step|option|agent|"
     r"line)|other\s+options?)\b"
 )
 _CHOICE_RE = _c(
@@ -475,29 +538,58 @@ _CHOICE_RE = _c(
     r"better|vs\.?|versus|compare|comparison|recommend(?:ed|ation)?|what\s+(?:drug|agent|systemic|biologic|"
     r"medication|treatment)|should\s+i\s+(?:use|pick|choose|give|prescribe|go\s+with)|pick|select)\b"
 )
+# a named test: asked about an agent, it is a monitoring question even "before starting" or "how often"
+_MON_TEST = (
+    r"labs?|lab\s+work|bloodwork|blood\s+work|blood\s+tests?|cbc|cmp|lfts?|liver\s+(?:function(?:\s+tests?)?|enzymes|"
+    r"panel|tests?)|transaminases|tpmt|thiopurine\s+(?:s-?)?methyl\s*transferase|lipids?|lipid\s+(?:panel|profile|"
+    r"levels?)|cholesterol|triglycerides?|(?:serum\s+)?creatinine(?!\s+clearance)|renal\s+function\s+tests?|creatine\s+kinase|cpk|"
+    r"blood\s+pressure|bp|eye\s+drops|(?:what|which|any)\s+(?:eye\s+)?drops|eye\s+exams?|ophthalmolog\w*\s+"
+    r"(?:referral|review|exams?|consult\w*)"
+)
+_MON_TEST_RE = _c(r"\b(?:" + _MON_TEST + r")\b")
+_EYE_SYMPTOMS = (
+    r"(?:(?:red|itchy|pink|dry|sore|irritated|watery|gritty|swollen|burning|inflamed)(?:\s*,\s*|\s+and\s+|\s+)){1,3}"
+    r"eyes?|eye\s+(?:irritation|redness|itch\w*|symptoms|issues|problems|inflammation)|keratitis|blepharitis"
+)
 _MONITORING_RE = _c(
-    r"\b(?:monitor\w*|labs?|lab\s+work|bloodwork|blood\s+work|blood\s+tests?|cbc|cmp|lfts?|liver\s+function\s+tests?|"
-    r"tpmt|surveillance|screening|baseline\s+tests?|what\s+tests|check\s+(?:her\s+|his\s+|the\s+)?(?:bp|blood|labs|"
+    r"\b(?:monitor\w*|" + _MON_TEST + r"|surveillance|screening|baseline\s+tests?|what\s+tests|"
+    r"check\s+(?:her\s+|his\s+|the\s+)?(?:bp|blood|labs|"
     r"levels|kidney|renal|liver|cbc|eyes)|what\s+(?:should|do)\s+i\s+check|how\s+often\s+(?:to\s+|should\s+i\s+)?"
     r"check|follow[\s-]?up\s+tests|(?:manag\w*|treat(?:ing|ment\s+(?:of|for))?|handl\w*|deal\s+with)\s+(?:the\s+|her\s+|"
-    r"his\s+|their\s+|this\s+)?(?:conjunctivitis|pink\s+eye|eye\s+(?:problems|irritation|symptoms)))\b"
+    r"his\s+|their\s+|this\s+)?(?:conjunctivitis|pink\s+eye|" + _EYE_SYMPTOMS + r"))\b"
 )
 _ADVERSE_RE = _c(
     r"\b(?:side[\s-]?effects?|adverse\s+(?:effects?|events?|reactions?)|adverse|risks?|safety|safe|toxicit(?:y|ies)|"
     r"toxic|conjunctivitis|pink\s+eye|eye\s+problems|ocular|nephrotox\w*|hepatotox\w*|hypertension|"
     r"black\s+box|boxed\s+warning|cold\s+sores|oral\s+herpes|injection\s+site|complications?|dangers?|dangerous|"
-    r"teratogen\w*|contraindicat\w*|clots?|thrombosis|malignancy|cancer\s+risk|infection\s+risk)\b"
+    r"teratogen\w*|contraindicat\w*|clots?|thrombosis|malignancy|cancer\s+risk|infection\s+risk|"
+    # abbreviations and symptoms: "AEs", "SEs", "GI upset", "red itchy eyes", "warn her about"
+    r"aes|ses|s/?e'?s|a/?e'?s|gi\s+(?:upset|issues?|problems?|symptoms?|side\s+effects?|effects?|intolerance|toxicity|"
+    r"distress)|(?:upset|stomach)\s+(?:stomach|upset|issues|problems)|nausea|vomiting|diarrh?o?ea|hair\s+(?:loss|thinning)|"
+    r"headaches?|" + _EYE_SYMPTOMS + r"|warn\s+(?:her|him|them|the\s+patient|patients|the\s+pt|parents)\s+about|"
+    r"(?:what|things)\s+to\s+watch\s+(?:out\s+)?for|(?:well\s+|poorly\s+)?tolerated|tolerability)\b"
 )
+# topical agents a systemic may be combined with (Eucrisa/crisaborole is no TCI and is not named here)
+_TOPICAL_AGENT = (
+    r"topicals?|tcs|tcis?|topical\s+(?:cortico)?steroids?|steroid\s+(?:creams?|ointments?)|calcineurin\s+inhibitors?|"
+    r"creams?|ointments?|elidel|protopic|tacrolimus|pimecrolimus|" + _STEROID_ALT
+)
+_SYSTEMIC_AGENT = r"systemics?|biologics?|dupi\w*|jak\w*|" + _ALIAS_ALT
+_STRENGTH_OPT = r"(?:\s*(?<![\d.])\d*\.?\d+\s*%)?"
+_SPAN40 = r"(?:[^.?!\n]|(?<=\d)\.(?=\d)){0,40}?"
 _CONCOMITANT_RE = _c(
     r"\b(?:concomitant\w*|alongside|together\s+with|in\s+combination|combin(?:e|ed|ing|ation)|add\s+(?:on\s+)?"
     r"(?:tcs|topical|a\s+topical|steroids?|tci)|(?:continue|keep|stop|use|using|apply|applying)\s+(?:the\s+|her\s+|his\s+"
-    r"|using\s+)?(?:topicals?|tcs|tci|topical\s+(?:cortico)?steroids?|steroid\s+creams?|calcineurin\s+inhibitors?|"
-    r"creams?|ointments?)\b(?:[^.?!\n]{0,40}?\b(?:with|while|on|alongside|when|after|once))?|(?:tcs|tci|topicals?|"
-    r"topical\s+(?:cortico)?steroids?|calcineurin\s+inhibitors?)\s+(?:with|while\s+on|plus|and)\s+(?:a\s+)?"
-    r"(?:systemic|biologic|dupi\w*|jak|" + _ALIAS_ALT + r"))\b"
+    r"|using\s+|applying\s+)?(?:" + _TOPICAL_AGENT + r")\w*\b(?:" + _SPAN40
+    + r"\b(?:with|while|on|alongside|when|after|once))?|(?:" + _TOPICAL_AGENT + r")\w*" + _STRENGTH_OPT
+    + r"\s+(?:with|while\s+on|plus|and)\s+(?:a\s+)?(?:" + _SYSTEMIC_AGENT + r")"
+    # "Elidel on the face while on Dupixent", "clobetasol on top of Rinvoq"
+    r"|(?:" + _TOPICAL_AGENT + r")\w*\b" + _SPAN40 + r"\b(?:while\s+(?:on|taking|using|receiving)|on\s+top\s+of|in\s+"
+    r"addition\s+to|during)\s+(?:a\s+|the\s+|her\s+|his\s+)?(?:" + _SYSTEMIC_AGENT + r"))\b"
 )
 _RESPONSE_RE = _c(
-    r"\b(?:how\s+long\s+(?:until|till|before|to|does\s+it\s+take|should\s+i\s+wait|for)|when\s+(?:should|will|can|"
+    r"\b(?:how\s+long\s+(?:until|till|before|to|does\s+it\s+take|should\s+i\s+wait|for)|how\s+(?:fast|quickly)\s+"
+    r"(?:does|do|will|would|can|should|is)\b|when\s+(?:should|will|can|"
     r"do|would)\s+(?:i|we|she|he|they|it)\s+(?:expect|see|notice|start\s+working|work|kick\s+in)|expect\w*\s+(?:a\s+)?"
     r"(?:response|improvement|results?)|time\s+to\s+(?:response|onset|effect)|onset\s+of\s+(?:action|response)|"
     r"how\s+soon|kick\s+in|not\s+working\s+(?:after|yet)|(?:working|respond\w*)\s+yet|give\s+it\s+(?:more\s+)?time|"
@@ -509,21 +601,47 @@ _RESPONSE_ON_DRUG_RE = _c(
     r"(?:has|did)\s+it\s+failed|treatment\s+failure|primary\s+(?:non-?response|failure)|re-?assess\w*|"
     r"re-?evaluat\w*|time\s+to\s+(?:assess|evaluate|judge)|still\s+(?:iga|easi|bsa|itch\w*|flaring|active|severe|bad))"
 )
+# on an agent for a stated time: "switch agents?", "stop it?", "what now?" ask whether it has had its chance
+_SWITCH_STOP_RE = _c(
+    r"\b(?:switch(?:ing)?(?!\s+to\b)(?:\s+(?:agents?|drugs?|meds?|medications?|therapy|treatment|biologics?|class(?:es)?|"
+    r"over|him|her|them))?|change\s+(?:agents?|drugs?|meds?|medications?|therapy|treatment|course|tack)|"
+    r"stop(?:ping)?\s+(?:it|this|that|the\s+(?:drug|biologic|med\w*|treatment|jak|injections?)|treatment|therapy|"
+    r"dupi\w*|" + _ALIAS_ALT + r")|discontinu\w*|give\s+up(?:\s+on)?|abandon\w*|move\s+on|try\s+something\s+else|"
+    r"what\s+(?:now|next)|next\s+steps?|time\s+to\s+(?:switch|stop|change|move\s+on)|keep\s+going|stick\s+with\s+it|"
+    r"give\s+(?:it|her|him)\s+(?:more\s+)?time|is\s+it\s+working)\b"
+)
 _OVERVIEW_RE = _c(
     r"\b(?:overview|summar(?:y|ise|ize)|what\s+does\s+the\s+guideline\s+say|according\s+to\s+the\s+guideline|"
     r"guideline\s+(?:say|says|recommend\w*)|key\s+points|big\s+picture|algorithm|approach\s+to|walk\s+me\s+through|"
     r"in\s+general|general\s+(?:approach|principles))\b"
 )
+_ABX_NAMES = (
+    r"doxycycline|doxy|minocycline|cephalexin|cefalexin|keflex|cefadroxil|augmentin|amoxicillin(?:[\s-]clavulanate)?|"
+    r"clindamycin|bactrim|septra|tmp[\s-]?smx|dicloxacillin|flucloxacillin|azithromycin|erythromycin|penicillin"
+)
+_PREVENT_WORDS = (
+    r"prevent\w*|stop\w*\s+(?:the\s+)?(?:flares?|it|recurrence)|flares?|coming\s+back|recur\w*|relaps\w*|long[\s-]term|"
+    r"prophyla\w*|maintenance|routine\w*|coloni[sz]\w*|staph|suppress\w*|chronic(?:ally)?|ongoing|indefinitely"
+)
 _PITFALL_RES: tuple[tuple[re.Pattern[str], PitfallTopic], ...] = (
     (_c(r"\b(?:antihistamines?|benadryl|diphenhydramine|cetirizine|zyrtec|hydroxyzine|atarax|loratadine|claritin|"
         r"fexofenadine|allegra)\b"), "antihistamines"),
-    (_c(r"\b(?:prophyla\w*\s+(?:antibiotics?|abx)|(?:antibiotics?|abx)\s+(?:prophyla\w*|to\s+prevent|for\s+"
+    (_c(r"\b(?:" + _ABX_NAMES + r")\b[^.?!\n]{0,60}?\b(?:" + _PREVENT_WORDS + r")|\b(?:keep|kept|keeping|maintain\w*|"
+        r"leave|stay\w*|continue)\s+(?:him|her|them|the\s+patient|the\s+pt|pt)?\s*on\s+(?:" + _ABX_NAMES + r")\b|\b(?:"
+        + _PREVENT_WORDS + r")\s+(?:\w+\s+){0,2}(?:" + _ABX_NAMES + r")\b"
+        r"|\b(?:prophyla\w*\s+(?:antibiotics?|abx)|(?:antibiotics?|abx)\s+(?:prophyla\w*|to\s+prevent|for\s+"
         r"prevention|routinely|long[\s-]term)|routine\s+(?:antibiotics?|abx)|(?:antibiotics?|abx)\s+for\s+"
         r"(?:colonization|staph)|decoloni[sz]\w*)|\b(?:antibiotics?|abx)\b"), "antibiotics"),
     (_c(r"\bpatch\s+test\w*\s+(?:essential|needed|necessary|required|important|worth\s+it|mandatory)|"
         r"(?:do|should)\s+(?:i|we)\s+(?:need\s+to\s+)?patch\s+test|need\s+(?:a\s+)?patch\s+test\w*|"
         r"overlook\w*\s+contact\s+dermatitis|(?:is|could)\s+(?:it|this)\s+contact\s+dermatitis\b|contact\s+dermatitis\s+"
-        r"(?:be\s+|is\s+)?(?:perpetuat|driv|caus|contribut|maintain|worsen)\w*"),
+        r"(?:be\s+|is\s+)?(?:perpetuat|driv|caus|contribut|maintain|worsen)\w*"
+        # "could her fragranced moisturizer be what keeps the eczema going?"
+        r"|\b(?:fragranc\w*|perfum\w*|scented|preservatives?|allergens?|allergic\s+to|sensiti[sz]ed\s+to|moisturi[sz]ers?|"
+        r"emollients?|soaps?|body\s+washes?|shampoos?|lotions?|(?:skin\s*care|personal\s+care|beauty)\s+products?)\b"
+        r"[^.?!\n]{0,50}?\b(?:perpetuat\w*|keep\w*\s+(?:the\s+|her\s+|his\s+)?(?:eczema|it|rash|dermatitis|flares?|"
+        r"skin|disease)\s+(?:going|active|flaring)|driv\w*|caus\w*|trigger\w*|worsen\w*|aggravat\w*|contribut\w*|"
+        r"making\s+(?:it|her|him|the\s+\w+)\s+worse|behind)"),
      "contact_dermatitis"),
     (_c(r"\b(?:quality\s+of\s+life|qol|dlqi)\s+(?:assessment|matter|important|relevant|needed|count)|"
         r"(?:assess|measure|consider|does)\s+(?:the\s+)?(?:quality\s+of\s+life|qol|dlqi)|severity\s+scores?\s+alone|"
@@ -536,6 +654,17 @@ _PITFALL_RES: tuple[tuple[re.Pattern[str], PitfallTopic], ...] = (
      "topicals_first"),
 )
 
+# "straight to azathioprine rather than a biologic": compares agents, it is no topicals-first question
+_OVER_SYSTEMIC_RE = _c(
+    r"\b(?:rather\s+than|instead\s+of|over|in\s+place\s+of|vs\.?|versus|before\s+(?:trying\s+)?|skipping)\s+"
+    r"(?:a\s+|an\s+|the\s+)?(?:biologics?|jak\w*|dupi\w*|first[\s-]line\w*|" + _ALIAS_ALT + r")\b"
+)
+# a later message that only corrects or adds a fact keeps the previous question
+_UPDATE_RE = _c(
+    r"\b(?:actually|correction|update[ds]?|sorry|typo|turns\s+out|came\s+back|latest|most\s+recent|repeat(?:ed)?|"
+    r"recheck\w*|new\s+(?:labs?|results?|values?)|just\s+(?:got|heard|checked)|forgot\s+to\s+(?:mention|say)|fyi|btw|"
+    r"by\s+the\s+way|i\s+meant|meant\s+to\s+say|also)\b"
+)
 _PITFALL_WORD_RE = _c(
     r"\b(?:pitfalls?|(?:common|typical|a|any)\s+mistakes?|mistakes?\s+to\s+avoid|common\s+errors?)\b"
 )
@@ -662,6 +791,8 @@ class _State:
         self.matched: list[str] = []
         self.surfaces: list[str] = []  # drug names as written, misspelt ones included
         self.barrier_spans: list[tuple[int, int]] = []  # clauses stating a first-line barrier
+        self.alias_spans: list[tuple[int, int]] = []  # systemic drug names as written
+        self.escalate = False  # "15 -> 30": a stated increase of the dose
 
     def fact(self, field: str, value: Any, label: str) -> None:
         if field not in self.facts:  # first statement wins within one message
@@ -677,13 +808,17 @@ def _alias_drug(surface: str) -> Drug | None:
     return DRUG_ALIASES.get(re.sub(r"[\s-]+", " ", surface.lower()))
 
 
+_TOPICAL_VEHICLE_RE = _c(r"\s*-?\s*(?:(?<![\d.])0?\.\d+\s*%|cream|ointment|lotion|paste|spray|in\s+orabase|topical)")
+
+
 def _drugs(s: _State) -> tuple[list[tuple[int, Drug, str]], bool]:
     """All drug mentions (position, drug, surface) in order; second item: any exact alias found."""
     mentions: list[tuple[int, Drug, str]] = []
     for m in _ALIAS_RE.finditer(s.text):
         drug = _alias_drug(m.group(1))
-        if drug is not None:
+        if drug is not None and not (m.group(1).lower() == "kenalog" and _TOPICAL_VEHICLE_RE.match(s.text, m.end())):
             mentions.append((m.start(), drug, m.group(1)))
+            s.alias_spans.append((m.start(1), m.end(1)))
     exact = bool(mentions)
     if not exact:
         seen: set[str] = set()
@@ -755,6 +890,26 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
         s.consume(m)
 
     requested: float | None = None
+    # "upadacitinib 15 -> 30", "from 15 mg to 30 mg": the first is the current dose, the second the proposed one
+    for regex in (_ARROW_RE, _FROM_TO_RE, _AGENT_TO_RE):
+        m = regex.search(s.work)
+        if m is None or not (s.surfaces or "mg" in m.group(0).lower() or _DOSE_CONTEXT_RE.search(s.text)):
+            continue
+        before, after = _num(m.group(1)), _num(m.group(2))
+        # the agent written before the arrow is the one the patient is on ("upadacitinib 15 -> 30")
+        named = [a for a in _ALIAS_RE.finditer(s.text, 0, m.start(1)) if _alias_drug(a.group(1))]
+        agent = _alias_drug(named[-1].group(1)) if named else None
+        current = s.facts.get("current_drug")
+        if current is None and agent is not None and len(set(s.surfaces)) == 1:
+            s.fact("current_drug", agent, f"{named[-1].group(1)} {m.group(1)}")
+            current = agent
+        if current is not None and agent in (None, current):
+            s.fact("current_dose_mg", before, m.group(1))
+        requested = after
+        s.escalate = after > before
+        s.matched.append(f"requested_dose:{m.group(0).strip()}")
+        s.consume(m)
+        break
     for m in _DOSE_RE.finditer(s.work):
         unit = m.group(2).lower()
         if unit.startswith("g"):
@@ -764,7 +919,7 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
             if not named or _STEROID_RE.search(clause) or _TOPICAL_CONTEXT_RE.search(clause):
                 continue
         value = _num(m.group(1)) * (1000 if unit.startswith("g") else 1)
-        if requested is None:
+        if requested is None and not s.escalate:
             requested = value
             s.matched.append(f"requested_dose:{m.group(0)}")
         s.consume(m)
@@ -780,8 +935,11 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
         for m in regex.finditer(s.work):
             s.fact(field, _num(m.group(1)), m.group(0))
             s.consume(m)
+    # "weighs about 70" (no unit) is never guessed as kg or lb: the number stays unread, and the answer says so
 
     for m in _STEROID_RE.finditer(s.text):
+        if any(a <= m.start() < b for a, b in s.alias_spans):
+            continue  # "triamcinolone IM" is a systemic steroid, not the topical one
         s.fact("topical_steroid", m.group(0).strip(), m.group(0).strip())
         s.work = _mask(s.work, m.start(), m.end())
 
@@ -1039,7 +1197,9 @@ def _intent(
         return "out_of_scope", None, False
     if _OTHER_DISEASE_RE.search(text) and not ad:
         return "out_of_scope", None, False
-    if other_agent and drug is None and not ad:
+    # "keep him on doxycycline to stop the flares coming back?" is the antibiotics pitfall, not another agent
+    abx_pitfall = _PITFALL_RES[1][0].search(text) is not None and re.search(_ABX_NAMES, text, _F) is not None
+    if other_agent and drug is None and not ad and not abx_pitfall:
         return "out_of_scope", None, False
 
     follow = _FOLLOW_UP_RE.search(stripped) is not None
@@ -1066,23 +1226,42 @@ def _intent(
                   for m in _ADVERSE_RE.finditer(text))
     # "can I start Rinvoq in a 14 yo?" asks about that agent for this patient, not systemic eligibility in general
     named_start = _CAN_START_DRUG_RE.search(text) is not None and not any(f in s.facts for f in _ELIG_FACTS)
+    if pitfall == "topicals_first" and _OVER_SYSTEMIC_RE.search(text):
+        pitfall = None  # "straight to azathioprine rather than a biologic?" weighs one agent against another
+    # a named test about an agent ("LFTs on methotrexate - how often?", "check TPMT before starting aza?")
+    test_on_drug = drug is not None and _MON_TEST_RE.search(text) is not None and requested is None \
+        and not escalation and frequency is None
+    dose_words = [m.group(0).lower() for m in _DOSE_WORDS_RE.finditer(text)]
+    if test_on_drug and all(w.startswith("how often") for w in dose_words):
+        dose_words = []
+    # "pt admits she's not using the creams" states adherence; it asks nothing about combining
+    concomitant = any(not _negated(text, m.start()) for m in _CONCOMITANT_RE.finditer(text))
+    # on an agent for a stated time (or failing on it): "switch agents?", "stop it?", "what now?"
+    on_agent_for_a_while = drug is not None and ("weeks_on_treatment" in s.facts or (
+        "current_drug" in s.facts and s.facts.get("inadequate_response") is True))
+    switch_on_drug = on_agent_for_a_while and _SWITCH_STOP_RE.search(text) is not None and not (
+        len({d for _, d, _ in mentions}) > 1)
 
     intent: str | None = None
     if pitfall_word:
         intent = "pitfalls"  # "common pitfalls before going systemic?" — all of them unless one is named
+    elif test_on_drug and not infection:
+        intent = "monitoring"
     elif _PRE_SYSTEMIC_RE.search(text) or (infection and (_START_RE.search(text) or drug is not None)) or (
             checklist and not any(f in s.facts for f in _ELIG_FACTS) and _READY_RE.search(text)):
         intent = "pre_systemic"
-    elif requested is not None or escalation or frequency is not None or _DOSE_WORDS_RE.search(text):
+    elif requested is not None or escalation or frequency is not None or dose_words:
         intent = "dose"
     elif pitfall is not None and pitfall != "quality_of_life" and not (pitfall == "antibiotics" and infection):
         intent = "pitfalls"
-    elif _CONCOMITANT_RE.search(text):
+    elif concomitant:
         intent = "concomitant"
     elif _MONITORING_RE.search(text):
         intent = "monitoring"
     elif adverse:
         intent = "adverse_effects"
+    elif switch_on_drug:
+        intent = "response"
     elif _ELIGIBILITY_RE.search(text):
         intent = "eligibility"
     elif _CHOICE_STRONG_RE.search(text):
@@ -1100,6 +1279,8 @@ def _intent(
     elif _OVERVIEW_RE.search(text):
         intent = "overview"
 
+    if intent == "monitoring" and s.facts and drug is None and "?" not in text and _UPDATE_RE.search(text):
+        return None, None, True  # "update: her latest labs came back, eGFR 24" states a fact, asks nothing new
     if intent is None and len({d for _, d, _ in mentions}) > 1:
         intent = "choice"  # "MMF or MTX?" compares agents
     if intent is None and on_topic and _GENERAL_RE.search(text):
@@ -1117,6 +1298,8 @@ def _intent(
             return "out_of_scope", None, False
         if follow or (on_topic and words <= 8 and (s.facts or drug is not None)):
             return None, None, True  # only modifies the previous turn
+        if s.facts and not _GENERAL_RE.search(text) and (_UPDATE_RE.search(text) or "?" not in text):
+            return None, None, True  # "actually her latest eGFR came back 24": a new fact for the same question
         if not on_topic:
             return "out_of_scope", None, False
         return "general", None, follow
@@ -1154,7 +1337,7 @@ def _extract(text: str) -> Extraction:
     if drug is None and current is not None:
         drug = current
 
-    escalation = _ESCALATION_RE.search(text) is not None
+    escalation = _ESCALATION_RE.search(text) is not None or s.escalate
     current_dose = s.facts.get("current_dose_mg")
     if (requested is not None and isinstance(current_dose, int | float) and requested > current_dose
             and (drug is None or drug == current)):

@@ -43,6 +43,21 @@ DRUG_ALIASES: dict[str, Drug] = {
     "dexamethasone": "systemic_corticosteroids", "oral prednisone": "systemic_corticosteroids",
     "systemic corticosteroid": "systemic_corticosteroids", "systemic steroid": "systemic_corticosteroids",
     "oral steroid": "systemic_corticosteroids", "steroid pills": "systemic_corticosteroids",
+    # injected / parenteral corticosteroids are systemic too (Kenalog cream is excluded by the extractor)
+    "kenalog": "systemic_corticosteroids", "depo medrol": "systemic_corticosteroids",
+    "depomedrol": "systemic_corticosteroids", "solu medrol": "systemic_corticosteroids",
+    "solumedrol": "systemic_corticosteroids", "celestone": "systemic_corticosteroids",
+    "decadron": "systemic_corticosteroids", "dexamethasone injection": "systemic_corticosteroids",
+    "triamcinolone im": "systemic_corticosteroids", "im triamcinolone": "systemic_corticosteroids",
+    "triamcinolone injection": "systemic_corticosteroids", "triamcinolone shot": "systemic_corticosteroids",
+    "intramuscular triamcinolone": "systemic_corticosteroids", "triamcinolone acetonide injection":
+    "systemic_corticosteroids", "steroid shot": "systemic_corticosteroids", "steroid shots": "systemic_corticosteroids",
+    "steroid injection": "systemic_corticosteroids", "steroid injections": "systemic_corticosteroids",
+    "im steroid": "systemic_corticosteroids", "im steroids": "systemic_corticosteroids",
+    "intramuscular steroid": "systemic_corticosteroids", "intramuscular steroids": "systemic_corticosteroids",
+    "cortisone shot": "systemic_corticosteroids", "cortisone injection": "systemic_corticosteroids",
+    "iv steroids": "systemic_corticosteroids", "medrol dosepak": "systemic_corticosteroids",
+    "medrol dose pack": "systemic_corticosteroids",
     # common variant spellings not caught by the extractor's tight fuzzy match
     "ciclosporin a": "cyclosporine", "cyclosporine a": "cyclosporine", "mycophenolate sodium": "mycophenolate",
 }
@@ -56,7 +71,9 @@ TERM_SYNONYMS: dict[str, str] = {
     "protopic": "calcineurin inhibitors", "elidel": "calcineurin inhibitors",
     "jaki": "JAK inhibitors", "jak": "JAK inhibitors", "jakinib": "JAK inhibitors",
     "cbc": "complete blood count", "cmp": "comprehensive metabolic panel", "lfts": "liver function tests",
-    "bp": "blood pressure", "tpmt": "TPMT testing",
+    "bp": "blood pressure", "tpmt": "TPMT testing", "thiopurine methyltransferase": "TPMT testing",
+    "lipid panel": "lipids", "aes": "adverse effects", "gi upset": "gastrointestinal",
+    "red eyes": "conjunctivitis", "itchy eyes": "conjunctivitis", "eye drops": "conjunctivitis",
     "pink eye": "conjunctivitis", "eye problems": "conjunctivitis ocular",
     "cold sores": "oral herpes", "herpes": "eczema herpeticum",
     "staph": "bacterial superinfection S. aureus", "impetiginized": "bacterial superinfection",

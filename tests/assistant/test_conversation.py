@@ -177,6 +177,23 @@ def test_raw_values_survive_merge() -> None:
         # … and a new agent on the kept question drops the old requested dose
         (("Rinvoq 30 mg for a 40 yo?", "New patient on dupilumab, 30 years old — same question."),
          {"intent": "dose", "drug": "dupilumab", "dose": None}),
+        # h-mt-upa-egfr-drops: a message that only restates a fact keeps the previous question and updates the fact
+        (("rinvoq 15 for a 60F, eGFR 75, not enough - go to 30?", "actually her latest eGFR came back 24"),
+         {"intent": "dose", "drug": "upadacitinib", "dose": 30, "facts": {"age_years": 60, "egfr": 24}}),
+        # … own phrasings: an update with a test word, a longer statement, a weight with a verb in between
+        (("72 yo on Rinvoq 15 mg, go to 30?", "update: her latest labs came back, eGFR 24"),
+         {"intent": "dose", "dose": 30, "facts": {"egfr": 24, "age_years": 72}}),
+        (("cyclosporine dose for a 40 yo?", "oh and she weighs about 70 kg according to the scale at clinic today"),
+         {"intent": "dose", "drug": "cyclosporine", "facts": {"weight_kg": 70}}),
+        (("BSA 30%, IGA 4, 4 weeks of clobetasol, eligible for systemic?", "sorry, BSA is only 8%"),
+         {"intent": "eligibility", "facts": {"bsa_percent": 8, "iga": 4}}),
+        # h-mt-ae-switch-drug: "AEs" is an adverse-effects question; "and for X?" carries it to the new agent
+        (("what AEs should I warn her about on dupi?", "and for cyclosporine?"),
+         {"intent": "adverse_effects", "drug": "cyclosporine"}),
+        (("SEs of methotrexate?", "what about CellCept?"), {"intent": "adverse_effects", "drug": "mycophenolate"}),
+        # an arrow escalation, then a new renal value: the escalation question stays
+        (("upadacitinib 15 -> 30 for a 55 yo?", "eGFR came back 18"),
+         {"intent": "dose", "dose": 30, "facts": {"egfr": 18, "current_dose_mg": 15}}),
     ],
 )
 def test_eval_regressions(messages: tuple[str, ...], expected: dict[str, Any]) -> None:

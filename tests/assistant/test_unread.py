@@ -24,6 +24,8 @@ def bot() -> Assistant:
         # a number we cannot use: two words before it and one after, for context
         ("nearest phototherapy unit 3 hours away, start dupilumab?", ["phototherapy unit 3 hours"]),
         ("the renal result came back 24", ["came back 24"]),  # a fact we could not read
+        # a weight without a unit is not guessed as kg or lb
+        ("pt weighs about 70, cyclosporine dose?", ["weighs about 70, cyclosporine"]),
     ],
 )
 def test_unread_numbers(question: str, unread: list[str]) -> None:
