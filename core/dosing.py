@@ -61,12 +61,44 @@ def _request_note(q: Query, name: str, freq_key: str | tuple[str, ...], freq_tex
         if fixed_mg and mg not in fixed_mg:
             parts.append(f"{fmt(mg)} mg is not a dose the guideline gives for {name.lower()}.")
             verdict = verdict or "dose_not_in_guideline"
-        elif low is not None and high is not None and not low <= mg <= high and not (
-                per_dose is not None and per_dose[0] <= mg <= per_dose[1]):
+        elif low is not None and high is not None and per_dose is not None:
+            sentence, dose_verdict = _divided_request(mg, q.requested_frequency, (low, high), per_dose)
+            if sentence:
+                parts.append(sentence)
+                verdict = verdict or dose_verdict
+        elif low is not None and high is not None and not low <= mg <= high:
             parts.append(f"{fmt(mg)} mg is outside the guideline's {fmt(low)}-{fmt(high)} mg range"
-                         + (" per day for this weight." if per_dose is not None or "daily" in accepted else "."))
+                         + (" per day for this weight." if "daily" in accepted else "."))
             verdict = verdict or "dose_outside_range"
     return " ".join(parts), verdict
+
+
+def _divided_request(mg: float, frequency: str | None, day: tuple[float, float],
+                     dose: tuple[float, float]) -> tuple[str, str | None]:
+    """A proposed amount of a dose divided twice daily: per dose or per day? Say which reading fits.
+
+    "250 mg BID" for 60 kg is 250 per dose, far above 90-150 mg per dose, although 250 alone lies inside the
+    180-300 mg/day range: the frequency decides, and when it is not given both readings are stated.
+    """
+    day_text, dose_text = f"{fmt(day[0])}-{fmt(day[1])} mg/day", f"{fmt(dose[0])}-{fmt(dose[1])} mg per dose"
+    as_day, as_dose = day[0] <= mg <= day[1], dose[0] <= mg <= dose[1]
+    if frequency == "twice_daily":
+        if as_dose:
+            return "", None
+        side = "above" if mg > dose[1] else "below"
+        return (f"{fmt(mg)} mg twice daily is outside ({side}) the guideline's {dose_text} ({day_text}) for this "
+                "weight.", "dose_outside_range")
+    if frequency is None and as_day:
+        return (f"If {fmt(mg)} mg is the daily total it is within {day_text}; given twice daily it would exceed "
+                f"{dose_text}.", "dose_depends_on_frequency")
+    if frequency is None and as_dose:
+        return (f"If {fmt(mg)} mg is given twice daily it is within {dose_text}; as a daily total it would be "
+                f"below {day_text}.", "dose_depends_on_frequency")
+    if as_day:
+        return "", None
+    side = "above" if mg > day[1] else "below"
+    return (f"{fmt(mg)} mg is outside ({side}) the guideline's {day_text} for this weight ({dose_text}).",
+            "dose_outside_range")
 
 
 def _dupilumab(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:

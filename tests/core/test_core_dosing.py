@@ -425,11 +425,21 @@ def test_teratogenicity_with_dose(ask: Any, drug: str, facts: Facts, flagged: st
         # cyclosporine is divided twice daily, not once daily
         ("cyclosporine", {"weight_kg": 70}, {"requested_frequency": "daily"}, "frequency_corrected",
          "twice daily in the guideline, not daily"),
-        # cyclosporine 150 mg: inside the 105-175 mg per-dose range for 70 kg
-        ("cyclosporine", {"weight_kg": 70}, {"requested_dose_mg": 150}, None, None),
-        # cyclosporine 400 mg: above 350 mg/day for 70 kg
+        # cyclosporine 150 mg, no frequency: fits only as a per-dose amount, so both readings are stated
+        ("cyclosporine", {"weight_kg": 70}, {"requested_dose_mg": 150}, "dose_depends_on_frequency",
+         "If 150 mg is given twice daily it is within 105-175 mg per dose; as a daily total it would be below"),
+        # cyclosporine 150 mg twice daily: inside 105-175 mg per dose
+        ("cyclosporine", {"weight_kg": 70}, {"requested_dose_mg": 150, "requested_frequency": "twice_daily"},
+         None, None),
+        # 250 mg BID for 60 kg: 250 lies inside 180-300 mg/day but far above 90-150 mg per dose
+        ("cyclosporine", {"weight_kg": 60}, {"requested_dose_mg": 250, "requested_frequency": "twice_daily"},
+         "dose_outside_range", "250 mg twice daily is outside (above) the guideline's 90-150 mg per dose"),
+        # 250 mg, no frequency, 60 kg: fine as a daily total, too much per dose
+        ("cyclosporine", {"weight_kg": 60}, {"requested_dose_mg": 250}, "dose_depends_on_frequency",
+         "If 250 mg is the daily total it is within 180-300 mg/day; given twice daily it would exceed"),
+        # cyclosporine 400 mg: above 350 mg/day for 70 kg under either reading
         ("cyclosporine", {"weight_kg": 70}, {"requested_dose_mg": 400}, "dose_outside_range",
-         "400 mg is outside the guideline's 210-350 mg range per day for this weight"),
+         "400 mg is outside (above) the guideline's 210-350 mg/day for this weight"),
         # azathioprine's dose is a per-day total; splitting it twice daily does not contradict the text
         ("azathioprine", {"weight_kg": 70}, {"requested_frequency": "twice_daily"}, None, None),
         # azathioprine proposed weekly is corrected to daily
