@@ -179,7 +179,8 @@ def _upadacitinib(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decisio
         why = "; ".join(c.detail for c in (age65, renal_c) if c.status == "not_met")
         dose = Dose(drug="upadacitinib", phase="restricted", low=15, unit="mg", route="oral", frequency="once daily")
         verdict = "escalation_not_allowed" if wants_more else "restricted_to_15mg"
-        lead = "Do not increase to 30 mg. " if wants_more else ""
+        already = facts.current_drug == "upadacitinib" and (facts.current_dose_mg or 0) > 15
+        lead = ("30 mg is not for this patient. " if already else "Do not increase to 30 mg. ") if wants_more else ""
         return [book.decision(
             "DOSE-UPADACITINIB-ESCALATION" if wants_more else "DOSE-UPADACITINIB", verdict=verdict, inputs=inputs,
             criteria=(age_ok, weight_ok, age65, renal_c), doses=(dose,),

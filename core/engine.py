@@ -55,6 +55,11 @@ def decide(book: Rulebook, facts: PatientFacts, query: Query) -> CoreResult:
     """Run the rules for ``query`` on ``facts``. Pure: same inputs, same result."""
     if query.topic == "dose" and query.drug is None:
         return CoreResult(status="needs_info", decisions=(), missing=("drug",))
+    if (query.topic == "dose" and query.requested_dose_mg is None and query.drug is not None
+            and facts.current_drug == query.drug and facts.current_dose_mg is not None
+            and not (query.drug == "upadacitinib" and facts.current_dose_mg == 15)):
+        # "60 kg pt on Neoral 250 mg BID - ok?": the dose the patient is on is checked like a proposed one
+        query = query.model_copy(update={"requested_dose_mg": facts.current_dose_mg})
     decisions = _ROUTES[query.topic](book, facts, query)
     if query.requested_dose_mg is not None or query.requested_frequency is not None:
         # a proposed dose/frequency is an input too: record it so every number in a statement is traceable

@@ -497,3 +497,26 @@ def test_echoed_requested_dose_is_recorded_in_inputs(ask: Any, drug: str, facts:
     d = primary(ask(facts, topic="dose", drug=drug, requested_dose_mg=requested))
     assert f"{requested:g} mg" in d.statement
     assert d.inputs.get("requested_dose_mg") == requested
+
+
+@pytest.mark.parametrize(
+    ("facts", "drug", "verdict", "fragment"),
+    [
+        # on Neoral 250 mg BID at 60 kg: the current dose is checked like a proposed one
+        ({"weight_kg": 60, "current_drug": "cyclosporine", "current_dose_mg": 250}, "cyclosporine",
+         "dose_depends_on_frequency", "given twice daily it would exceed 90-150 mg per dose"),
+        # already on 30 mg at 72 years: not for this patient
+        ({"age_years": 72, "current_drug": "upadacitinib", "current_dose_mg": 30}, "upadacitinib",
+         "escalation_not_allowed", "30 mg is not for this patient. "),
+        # on 15 mg upadacitinib: the start dose, nothing to check
+        ({"age_years": 40, "egfr": 90, "current_drug": "upadacitinib", "current_dose_mg": 15}, "upadacitinib",
+         None, "start 15 mg orally once daily"),
+        # on methotrexate 30 mg: above the weekly range
+        ({"age_years": 40, "current_drug": "methotrexate", "current_dose_mg": 30}, "methotrexate",
+         "dose_outside_range", "30 mg is outside the guideline's 7.5-25 mg range"),
+    ],
+)
+def test_the_current_dose_is_checked(ask: Any, facts: Facts, drug: str, verdict: str | None, fragment: str) -> None:
+    d = primary(ask(facts, topic="dose", drug=drug))
+    assert d.verdict == verdict
+    assert fragment in d.statement
