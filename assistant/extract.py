@@ -91,8 +91,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 
 # ---------------------------------------------------------------------------------------------- drugs
 # a bare number that is not followed by any unit (so "Rinvoq 30" is a dose but "Rinvoq 16 weeks" is not)
-_NO_UNIT = r"(?![\d.])(?!\s*(?:%|percent|kg|kilo|lbs?\b|pounds?|mg|g\b|mcg|ml|weeks?|wks?|days?|months?|years?|yrs?|"\
-    r"y/?o\b|yo\b|-|/|x\b|times|visits?|hours?|h\b))"
+_NO_UNIT = r"(?![\d.])(?!(?:st|nd|rd|th)\b)" \
+    r"(?!\s*(?:%|percent|kg|kilo|lbs?\b|pounds?|mg|g\b|mcg|ml|weeks?|wks?|days?|months?|years?|yrs?|"\
+    r"y/?o\b|yo\b|-+\s*(?:\d|>)|-(?=\w)|/|x\b|times|visits?|hours?|h\b))"
 _ALIAS_ALT = "|".join(
     re.escape(a).replace(r"\ ", r"[\s-]+") for a in sorted(DRUG_ALIASES, key=len, reverse=True)
 )
@@ -125,6 +126,7 @@ def _fuzzy_drug(token: str) -> str | None:
 # words between a measure's name and its value: "eGFR came back 24", "BSA is only 7%", "IGA still 3"
 _LINK = (
     r"(?:\s*(?:of|is|was|were|=|:|~|about|around|at|approx\.?|approximately|roughly|only|just|still|now|currently|"
+    r"also|again|too|remains?|remained|stays?|stable(?:\s+at)?|unchanged(?:\s+at)?|"
     r"today|down\s+to|up\s+to|(?:dropped|fell|rose|went\s+(?:up|down))\s+to|came\s+back(?:\s+(?:at|as))?|"
     r"returned(?:\s+(?:at|as))?|measured(?:\s+at)?|reads?|estimated(?:\s+at)?|score)(?![a-z])){0,3}"
 )
@@ -139,7 +141,8 @@ _GOTO_RE = _c(
 )
 # "ok to give 30?" / "use 30 instead": a bare number right after give/use/try that ends the phrase
 _GIVE_RE = _c(
-    r"\b(?:give|giving|use|using|try|trying|prescribe|prescribing)\s+(?:(?:him|her|them|it)\s+)?" + _N
+    r"\b(?:give|giving|use|using|try|trying|prescribe|prescribing|wants?|wanting|would\s+like)\s+(?:(?:him|her|them|it)\s+)?"
+    + _N
     + r"(?=\s*(?:mg\b|[?.,;!]|$|\s+(?:instead|now|then|today|daily|once|please)\b))(?!\s*mg\s*/\s*kg)"
 )
 _DRUG_BARE_DOSE_RE = _c(rf"(?<![a-z0-9])(?:{_ALIAS_ALT})\s+(?<![\d.])(\d+(?:\.\d+)?)" + _NO_UNIT)
@@ -199,6 +202,12 @@ _STEROID_RE = _c(rf"\b(?:{_STEROID_ALT})\w*(?:\s+(?<![\d.])\d+(?:\.\d+)?\s*%)?")
 _DURATION_RE = _c(
     r"(?:" + _N + r"|" + _WN + r")\s*-?\s*(days?|d|weeks?|wks?|wk|w|months?|mos?|mo)\b(?!\s*-?\s*old)"
 )
+# "wk 10 on dupixent", "week 12 of dupi", "month 4 on rinvoq": the unit first, then the number
+_WEEK_N_RE = _c(
+    r"\b(weeks?|wks?|months?|mos?)\s*#?\s*(?<![\d.])(\d{1,3})(?![\d.])(?!\s*(?:%|mg|kg|lbs?\b|-|/|weeks?|wks?|days?|"
+    r"months?|years?|yrs?|visits?|times|x\b))"
+)
+_WEEK_N_POINT_RE = _c(r"\b(?:at|by|until|till|before|after|to|from|around|past|beyond|within)\s+(?:the\s+)?$")
 _AGE_RE = _c(
     _N + r"\s*-?\s*(?:years?|yrs?|yr|y)\s*-?\s*(?:old|o\b|/o\b|\.o\.?)"
     + r"|" + _N + r"\s*(?:yo|y/o|yoa)(?:[fm]\b|\b)"
@@ -206,11 +215,31 @@ _AGE_RE = _c(
     + r"|" + _N + r"\s?([fm])\b(?![/-])"
     + r"|(?<![a-z])(?:aged|age\s*(?:is|of|=|:)?)\s*" + _N
 )
+_UNITS_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19,
+}
+_TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+               "ninety": 90}
+_UNIT_ALT = "|".join(sorted(_UNITS_WORDS, key=len, reverse=True))
+_DIGIT_ALT = "|".join(k for k, v in _UNITS_WORDS.items() if v < 10)
+_AGE_WORD = r"\b((?:" + "|".join(_TENS_WORDS) + r")(?:[\s-]+(?:" + _DIGIT_ALT + r"))?|" + _UNIT_ALT + r")"
+# "twelve-year-old", "sixty-four years old", "aged seventy", "she's eighteen, not sixteen"
+_AGE_WORD_RE = _c(
+    _AGE_WORD + r"[\s-]+(?:years?|yrs?)[\s-]*(?:old|of\s+age)\b"
+    + r"|(?<![a-z])aged\s+" + _AGE_WORD + r"\b"
+    + r"|\b(?:she|he|they|pt|patient)\s*(?:is|'s|was|turned|turns)\s+" + _AGE_WORD + r"(?=\s*(?:[,.;?!]|$|now\b|not\b))"
+)
 _AGE_MONTHS_RE = _c(_N + r"\s*-?\s*(?:months?|mos?)\s*-?\s*old\b")
 _AGE_LOOSE_RE = _c(
     r"\b(?:patient|pt|she|he|they|woman|man|lady|guy|gentleman|boy|girl|child|kid|son|daughter|husband|wife|mom|dad|"
     r"mother|father)\s*(?:is|was|were|'s|are|"
     r"turned|turns|now)\s+" + _N + r"(?!\s*(?:%|kg|kilo|lb|pound|mg|g\b|week|wk|day|month|mo\b|/|\.\d))"
+)
+_AGE_PT_RE = _c(
+    r"\b(?:pt|patient)\s*[,:]?\s+(?<![\d.])(\d{1,3})(?![\d.])(?!(?:st|nd|rd|th)\b)(?!\s*(?:%|kg|kilo|lb|pound|mg|g\b|"
+    r"week|wk|day|month|mo\b|year|yr|y\b|/|-|x\b|times|visits?|hours?|h\b|->|=>|to\s+\d|or\s+\d))"
 )
 _AGE_GROUP_RE = _c(
     r"\b(adults?|grown[\s-]up|child(?:ren)?|kids?|pediatric|paediatric|peds|teens?|teenager|adolescents?)\b"
@@ -257,6 +286,13 @@ _AREAS = (
     (_c(r"\b(?:face|facial|cheeks?|perioral|forehead)\b(?!\s+of\b)"), "face"),
     (_c(r"\b(?:eyelids?|periorbital|around\s+the\s+eyes)\b"), "eyelids"),
 )
+_AREA_WORD = r"(?:hands?|palms?|fingers?|face|facial|eyelids?|periorbital|high[\s-]impact\s+(?:areas?|sites?|regions?))"
+_AREA_LIST = _AREA_WORD + r"(?:\s*(?:/|,|\bor\b|\band\b|\bnor\b)\s*" + _AREA_WORD + r"){0,3}"
+_NO_AREAS_RE = _c(
+    r"\b(?:no|not|without|never|spar(?:es|ing|ed))\s+(?:any\s+|the\s+)?(?:involvement\s+(?:of|on)\s+(?:the\s+)?)?"
+    + _AREA_LIST + r"(?:\s+(?:involvement|involved|lesions?|disease|eczema))?\b"
+    r"|\b" + _AREA_LIST + r"\s+(?:are\s+|is\s+|were\s+|all\s+)?(?:spared|clear|uninvolved|not\s+involved|unaffected)\b"
+)
 _SLEEP_TRUE_RE = _c(
     r"\b(?:can'?t\s+sleep|cannot\s+sleep|can\s+not\s+sleep|unable\s+to\s+sleep|not\s+sleeping|(?:wak(?:ing|es|e)|"
     r"woken|up)\s+(?:up\s+)?(?:at|during\s+the)\s+night|nocturnal\s+(?:waking|awakenings?)|night[\s-]*time\s+"
@@ -272,16 +308,31 @@ _QOL_TRUE_RE = _c(
     r"destroying|wrecking)\s+(?:her|his|their|the\s+patient's)?\s*(?:quality\s+of\s+life|qol|life)|"
     r"(?:missing|missed|misses|can'?t)\s+(?:go\s+to\s+)?(?:work|school))\b"
 )
+# "QoL ok", "quality of life unaffected", "DLQI normal", "no QoL impact": explicitly not impaired
+_QOL_FALSE_RE = _c(
+    r"\b(?:(?:quality\s+of\s+life|qol|dlqi)\s+(?:is\s+|was\s+|seems\s+|remains\s+)?(?:ok|okay|fine|good|normal|"
+    r"unaffected|unimpaired|intact|preserved|fairly\s+good|not\s+(?:really\s+)?(?:affected|impaired|impacted|an\s+issue)|"
+    r"not\s+bad)|dlqi\s+(?:is\s+|was\s+)?(?:low|minimal|normal)|no\s+(?:real\s+|significant\s+)?"
+    r"(?:impact\s+on\s+(?:her\s+|his\s+|their\s+)?(?:quality\s+of\s+life|qol)|(?:quality\s+of\s+life|qol)\s+(?:impact|impairment|issues|problems)))\b"
+)
 _PSYCHO_RE = _c(
-    r"\b(?:psychosocial\s+(?:impact|burden|distress|effects?)|(?:significant|major|big)\s+psychosocial|"
+    r"\b(?:psychosocial\s+(?:impact|burden|distress|effects?|issues|problems|concerns|hit|toll|difficult\w*)|"
+    r"(?:significant|major|big|huge|severe|real)\s+psychosocial|psychological(?:ly)?\s+(?:impact|distress|burden|toll|hit)|"
+    r"(?:quit|lost|left|losing|quitting)\s+(?:her|his|their|a|the)\s+job|ashamed|shame|avoids?\s+(?:going\s+out|"
+    r"people|friends|social\w*)|"
     r"depress(?:ed|ion)|anxious|anxiety|socially\s+(?:isolated|withdrawn)|withdrawn|embarrass(?:ed|ment)|"
     r"bullied|self[\s-]conscious|stigma(?:tized)?)\b"
 )
 _ORAL_PREF_RE = _c(
     r"\b(?:hates?\s+(?:needles|injections|shots)|(?:afraid|scared|terrified)\s+of\s+(?:needles|injections|shots)|"
     r"needle[\s-]*(?:phobia|phobic)|fear\s+of\s+(?:needles|injections)|(?:declines?|declined|refuses?|refused|"
-    r"won'?t\s+(?:do|take|accept))\s+(?:any\s+)?(?:injections?|injectables?|shots|needles)|(?:doesn'?t|does\s+not|"
-    r"don'?t|do\s+not)\s+want\s+(?:an?\s+)?(?:injections?|injectables?|shots?|needles)|no\s+(?:injections|needles|"
+    r"won'?t\s+(?:do|take|accept|use|have)|against|averse\s+to)\s+(?:any\s+)?(?:injections?|injectables?|shots|jabs|needles|"
+    r"(?:sc|s\.?c\.?|sub-?q|sub-?cut\w*|injectable|injected|parenteral)\s+(?:meds?|medications?|drugs?|therap\w*|"
+    r"agents?|treatments?|biologics?|options?))|(?:won'?t|can'?t|cannot|refuses?\s+to|unable\s+to|doesn'?t\s+want\s+to|"
+    r"does\s+not\s+want\s+to)\s+(?:self[\s-]?inject|inject\s+(?:herself|himself|themselves))|needle[\s-]?(?:averse|shy)|"
+    r"(?:oral|pills?|tablets?)\s+only|only\s+(?:oral|pills?|tablets?)|(?:doesn'?t|does\s+not|"
+    r"don'?t|do\s+not)\s+want\s+(?:an?\s+)?(?:injections?|injectables?|shots?|needles)|no\s+(?:more\s+)?(?:injections|injectables?|jabs|needles|(?:sc|sub-?q|sub-?cut\w*)\s+(?:meds?|drugs?|"
+    r"agents?|options?)|"
     r"shots)|prefers?\s+(?:an?\s+)?(?:pill|oral|tablet)s?|wants?\s+(?:an?\s+)?(?:pill|oral|tablet)s?|would\s+"
     r"rather\s+(?:take\s+)?(?:an?\s+)?(?:pill|oral|tablet)s?)\b"
 )
@@ -350,7 +401,8 @@ _LYMPHOMA_FALSE_RE = _c(
 )
 _REFRACTORY_RE = _c(r"\b(?:refractory|recalcitrant|treatment[\s-]resistant)\b")
 _INADEQUATE_RE = _c(
-    r"\b(?:not\s+respond(?:ing|ed)|no\s+(?:real\s+)?response|(?:inadequate|insufficient|partial|poor|suboptimal|"
+    r"\b(?:not\s+respond(?:ing|ed)|no\s+(?:real\s+)?response|(?:still\s+)?not\s+(?:well\s+|adequately\s+)?controlled|"
+    r"uncontrolled|poorly\s+controlled|not\s+under\s+control|(?:inadequate|insufficient|partial|poor|suboptimal|"
     r"incomplete)\s+response|(?:not|isn'?t|hasn'?t\s+been|wasn'?t)\s+working|(?:hasn'?t|didn'?t|has\s+not|did\s+not)"
     r"\s+(?:worked|work|helped|help)|no\s+(?:real\s+)?improvement|not\s+improv(?:ing|ed)|(?:minimal|little|"
     r"limited)\s+improvement|failed\s+to\s+respond|still\s+flaring|no\s+(?:real\s+)?(?:change|difference)|unchanged|"
@@ -360,10 +412,13 @@ _INADEQUATE_RE = _c(
 _ADEQUATE_RE = _c(r"\b(?:respond(?:ing|ed)\s+well|good\s+response|adequate\s+response|working\s+well|cleared\s+up)\b")
 _BARRIER_RES = (
     (_c(
-        r"\b(?:insurance\s+(?:won'?t|will\s+not|doesn'?t|does\s+not|refuses\s+to|denied|declined|refused|denies|"
-        r"rejected)(?:\s+(?:to\s+)?(?:cover|pay))?|not\s+covered|(?:can'?t|cannot|can\s+not|unable\s+to)\s+afford|"
+        r"\b(?:(?:insurance|insurer|payer|payor|plan|pbm|coverage|formulary)\s+(?:won'?t|will\s+not|doesn'?t|does\s+not|"
+        r"refuses\s+to|denied|declined|refused|denies|rejected|said\s+no)(?:\s+(?:to\s+)?(?:cover|pay))?|not\s+covered|"
+        r"(?:can'?t|cannot|can\s+not|unable\s+to)\s+afford|(?:can'?t|cannot|can\s+not|unable\s+to|won'?t)\s+"
+        r"(?:self[\s-]?pay|pay\s+(?:out\s+of\s+pocket|cash|for\s+(?:it|them)))|no\s+(?:drug\s+)?coverage|"
+        r"denied\s+by\s+(?:the\s+|her\s+|his\s+)?(?:insurance|insurer|payer|payor|plan)|not\s+on\s+(?:the\s+)?formulary|"
         r"unaffordable|too\s+expensive|cost[\s-]prohibitive|no\s+(?:health\s+)?insurance|uninsured|(?:prior\s+auth"
-        r"(?:orization)?|pa)\s+(?:was\s+)?denied|denied\s+by\s+insurance|(?:isn'?t|aren'?t|is\s+not|are\s+not)\s+covered|(?:coverage|copay|co-pay)\s+(?:denied|too\s+"
+        r"(?:orization)?|pa)\s+(?:was\s+|got\s+|has\s+been\s+)?(?:denied|rejected|declined)|denied\s+by\s+insurance|(?:isn'?t|aren'?t|is\s+not|are\s+not)\s+covered|(?:coverage|copay|co-pay)\s+(?:denied|too\s+"
         r"high))\b"), "unaffordable"),
     (_c(r"\b(?:not\s+available|unavailable|(?:isn'?t|aren'?t|is\s+not|are\s+not)\s+available|no\s+access\s+to|"
         r"can'?t\s+(?:get|obtain|access)|out\s+of\s+stock|shortage)\b"), "unavailable"),
@@ -473,6 +528,15 @@ _OVERRIDE_RE = _c(
     r"|\b(?:pharmacy|pharmacists?|attendings?|admin\w*|supervisors?|committee|medical\s+director)\s+(?:has\s+|have\s+)?"
     r"(?:already\s+)?(?:approved|authori[sz]ed|cleared|okayed|signed\s+off\s+on)\s+(?:the\s+|this\s+|an?\s+)?"
     r"(?:escalation|dose|increase|override|exception)\b"
+    # claimed changes to the guideline: "the guideline was updated yesterday: …", "new guidance says …",
+    # "per the latest update …" (the rules are the guideline's text; a claim in the chat cannot change them)
+    r"|\b(?:guidelines?|guidance|recommendations?|label(?:ing)?|rules?|protocol|dosing\s+rules?)\s+(?:was|were|has\s+been|"
+    r"have\s+been|got|just\s+got|just\s+been|(?:has|have)\s+(?:just\s+|recently\s+)?(?:been\s+)?)\s*(?:just\s+|recently\s+)?"
+    r"(?:updated|changed|revised|amended|rewritten)\b(?!\s+in\s+(?:19|20)\d\d)"
+    r"|\b(?:new|updated|revised|latest|recent)\s+(?:guidance|guidelines?|recommendations?|labell?ing|label|rules?|protocol)"
+    r"\s*(?:says?|states?|:|-\s|now\b|allows?|permits?|recommends?|changed)"
+    r"|\b(?:per|according\s+to|under|as\s+of)\s+(?:the\s+)?(?:latest|newest|new|recent|updated|revised)\s+(?:update|"
+    r"revision|amendment|version|change)"
 )
 
 # AD context, other diseases, off-topic requests
@@ -525,16 +589,24 @@ _START_RE = _c(r"\b(?:start(?:ing)?|begin(?:ning)?|initiat(?:e|ing)|today|now|go
 _ELIGIBILITY_RE = _c(
     r"\b(?:eligib(?:le|ility)|candidate|qualif(?:y|ies|ied)|ready\s+for\s+(?:a\s+)?systemic|(?:can|could|should)\s+"
     r"(?:i|we)\s+(?:start|begin|initiate|escalate\s+to|move\s+to|go\s+to)\s+(?:a\s+)?systemic|start\s+(?:a\s+)?systemic|"
-    r"(?:move|escalate|step\s+up|go)\s+to\s+(?:a\s+)?systemic|time\s+for\s+(?:a\s+)?systemic|needs?\s+(?:a\s+)?"
+    r"(?:move|escalate|step\s+up|go)\s+to\s+(?:a\s+)?systemic|go(?:ing)?\s+systemic|time\s+for\s+(?:a\s+)?systemic|"
+    r"needs?\s+(?:a\s+)?"
     r"systemic|warrant\w*|justif(?:y|ied|ies)|indicated|meet\w*\s+(?:the\s+)?criteria|criteria)\b"
+)
+# with severity / topical-trial facts stated: "-> systemic ok?", "systemic?", "ready for a biologic?"
+_ELIG_LOOSE_RE = _c(
+    r"(?<!which\s)(?<!what\s)(?<!best\s)(?<!other\s)\b(?:systemics?|biologics?|advanced\s+therap(?:y|ies))"
+    r"(?:\s+(?:therapy|treatment|tx|rx))?\s*(?:ok|okay|now|yet|time|reasonable|appropriate|justified|next)?\s*\?"
+    r"|\bready\s+for\s+(?:a\s+|the\s+)?(?:systemics?|biologics?|jak\w*|advanced\s+therap\w*)"
+    r"|\b(?:escalate|step\s+up)\s*\?"
 )
 _ELIGIBILITY_WEAK_RE = _c(r"\b(?:can|could|should|may)\s+(?:i|we)\s+(?:start|begin|initiate|use|try|give)\b")
 _CHOICE_STRONG_RE = _c(
-    r"\b(?:instead(?:\s+of)?|rather\s+than|alternatives?|switch(?:ing)?\s+to|what\s+(?:next|now|else)|next\s+(?:step|option|agent|"
+    r"\b(?:instead(?:\s+of)?|rather\s+than|alternatives?|switch(?:ing)?\s+to|what\s+(?:next|now|else)|what'?s\s+next|what\s+(?:is|would\s+be)\s+next|next\s+(?:step|option|agent|"
     r"line)|other\s+options?)\b"
 )
 _CHOICE_RE = _c(
-    r"\b(?:which|best|first[\s-]line|second[\s-]line|third[\s-]line|choose|choice|options?|prefer(?:red)?|"
+    r"\b(?:which|best|(?:first|1st|second|2nd|third|3rd)[\s-]?line|reserved?\s+for|choose|choice|options?|prefer(?:red)?|"
     r"better|vs\.?|versus|compare|comparison|recommend(?:ed|ation)?|what\s+(?:drug|agent|systemic|biologic|"
     r"medication|treatment)|should\s+i\s+(?:use|pick|choose|give|prescribe|go\s+with)|pick|select)\b"
 )
@@ -543,7 +615,9 @@ _MON_TEST = (
     r"labs?|lab\s+work|bloodwork|blood\s+work|blood\s+tests?|cbc|cmp|lfts?|liver\s+(?:function(?:\s+tests?)?|enzymes|"
     r"panel|tests?)|transaminases|tpmt|thiopurine\s+(?:s-?)?methyl\s*transferase|lipids?|lipid\s+(?:panel|profile|"
     r"levels?)|cholesterol|triglycerides?|(?:serum\s+)?creatinine(?!\s+clearance)|renal\s+function\s+tests?|creatine\s+kinase|cpk|"
-    r"blood\s+pressure|bp|eye\s+drops|(?:what|which|any)\s+(?:eye\s+)?drops|eye\s+exams?|ophthalmolog\w*\s+"
+    r"blood\s+pressure|bp|bloods|blood\s+draws?|ophth?\w*\s+(?:follow[\s-]?ups?|f/?u|reviews?|exams?|checks?|visits?|"
+    r"referrals?|consults?|surveillance)|eye\s+(?:checks?|follow[\s-]?ups?|surveillance)|what\s+to\s+(?:follow|track|"
+    r"monitor|trend)|eye\s+drops|(?:what|which|any)\s+(?:eye\s+)?drops|eye\s+exams?|ophthalmolog\w*\s+"
     r"(?:referral|review|exams?|consult\w*)"
 )
 _MON_TEST_RE = _c(r"\b(?:" + _MON_TEST + r")\b")
@@ -564,7 +638,12 @@ _ADVERSE_RE = _c(
     r"black\s+box|boxed\s+warning|cold\s+sores|oral\s+herpes|injection\s+site|complications?|dangers?|dangerous|"
     r"teratogen\w*|contraindicat\w*|clots?|thrombosis|malignancy|cancer\s+risk|infection\s+risk|"
     # abbreviations and symptoms: "AEs", "SEs", "GI upset", "red itchy eyes", "warn her about"
-    r"aes|ses|s/?e'?s|a/?e'?s|gi\s+(?:upset|issues?|problems?|symptoms?|side\s+effects?|effects?|intolerance|toxicity|"
+    r"aes|ses|s/?e'?s|a/?e'?s?|(?:injection|inj)[\s-]?site\w*|(?:where|spot)\s+(?:she|he|they|i|we|you)\s+inject\w*|"
+    r"(?:at|around)\s+the\s+(?:injection|shot)\s+(?:site|spot)|(?:reactions?|redness|swelling|rash|lumps?|bruising)\s+"
+    r"(?:at|after|from|to)\s+(?:the\s+|each\s+)?(?:injections?|shots?)|(?:kidney|renal|liver|hepatic|bone\s+marrow|marrow)\s+"
+    r"(?:damage|injury|toxicity|harm|problems|suppression)|(?:real\s+|big\s+|major\s+|serious\s+)?concerns?\s+(?:with|on|for|"
+    r"about)|worr(?:y|ied|ies)\s+about|(?:can|does|could|will|would|do)\s+(?:\w+\s+){1,2}(?:cause|damage|harm|affect\s+(?:the\s+)?"
+    r"(?:kidneys?|liver|eyes?|blood))|gi\s+(?:upset|issues?|problems?|symptoms?|side\s+effects?|effects?|intolerance|toxicity|"
     r"distress)|(?:upset|stomach)\s+(?:stomach|upset|issues|problems)|nausea|vomiting|diarrh?o?ea|hair\s+(?:loss|thinning)|"
     r"headaches?|" + _EYE_SYMPTOMS + r"|warn\s+(?:her|him|them|the\s+patient|patients|the\s+pt|parents)\s+about|"
     r"(?:what|things)\s+to\s+watch\s+(?:out\s+)?for|(?:well\s+|poorly\s+)?tolerated|tolerability)\b"
@@ -584,6 +663,9 @@ _CONCOMITANT_RE = _c(
     + r"\b(?:with|while|on|alongside|when|after|once))?|(?:" + _TOPICAL_AGENT + r")\w*" + _STRENGTH_OPT
     + r"\s+(?:with|while\s+on|plus|and)\s+(?:a\s+)?(?:" + _SYSTEMIC_AGENT + r")"
     # "Elidel on the face while on Dupixent", "clobetasol on top of Rinvoq"
+    # "Adbry + topical steroids", "TCS & dupi"
+    r"|(?:" + _SYSTEMIC_AGENT + r")\w*\s*(?:\+|&)\s*(?:a\s+|the\s+)?(?:" + _TOPICAL_AGENT + r")"
+    r"|(?:" + _TOPICAL_AGENT + r")\w*" + _STRENGTH_OPT + r"\s*(?:\+|&)\s*(?:a\s+|the\s+)?(?:" + _SYSTEMIC_AGENT + r")"
     r"|(?:" + _TOPICAL_AGENT + r")\w*\b" + _SPAN40 + r"\b(?:while\s+(?:on|taking|using|receiving)|on\s+top\s+of|in\s+"
     r"addition\s+to|during)\s+(?:a\s+|the\s+|her\s+|his\s+)?(?:" + _SYSTEMIC_AGENT + r"))\b"
 )
@@ -596,10 +678,17 @@ _RESPONSE_RE = _c(
     r"response|responding|(?:inadequate|partial|no)\s+response|not\s+respond\w*|"
     r"not\s+working|(?:hasn'?t|didn'?t)\s+(?:worked|helped)|easi[\s-]?\d+)\b"
 )
+# both a systemic and a topical named, asked "together?" / "at the same time?"
+_TOGETHER_RE = _c(r"\b(?:together|at\s+the\s+same\s+time|simultaneous(?:ly)?|concurrent(?:ly)?|in\s+parallel)\b")
+_TOPICAL_NAMED_RE = _c(r"\b(?:" + _TOPICAL_AGENT + r")")
 _RESPONSE_ON_DRUG_RE = _c(
     r"\b(?:not\s+(?:much|any|really|getting|a\s+lot)\s+better|no\s+better|(?:is|it'?s|it\s+is)\s+(?:it\s+)?failing|"
     r"(?:has|did)\s+it\s+failed|treatment\s+failure|primary\s+(?:non-?response|failure)|re-?assess\w*|"
-    r"re-?evaluat\w*|time\s+to\s+(?:assess|evaluate|judge)|still\s+(?:iga|easi|bsa|itch\w*|flaring|active|severe|bad))"
+    r"re-?evaluat\w*|time\s+to\s+(?:assess|evaluate|judge)|still\s+(?:iga|easi|bsa|itch\w*|flaring|active|severe|bad)|"
+    r"(?:judge|assess|evaluate|call|grade|rate)\s+(?:it|this|that|the\s+(?:response|drug|biologic|treatment))?\s*(?:yet|now|"
+    r"already)|too\s+(?:early|soon)\s+to\s+(?:judge|tell|say|call|assess|know)|(?:is|was)\s+(?:it|this|that)\s+(?:a\s+)?"
+    r"(?:treatment\s+|primary\s+)?(?:failure|fail(?:ed|ing)|working|enough)|(?:a|the)\s+(?:treatment\s+)?failure\b|"
+    r"(?:easi|iga|bsa|itch\w*|nrs|scorad)\s+(?:\w+\s+)?(?:down|dropped|fell|improved|reduced|better|unchanged|same|up)\b)"
 )
 # on an agent for a stated time: "switch agents?", "stop it?", "what now?" ask whether it has had its chance
 _SWITCH_STOP_RE = _c(
@@ -686,12 +775,30 @@ _READY_RE = _c(
     r"\b(?:ready\s+(?:to\s+(?:start|begin|go)|for\s+(?:a\s+|the\s+)?(?:systemic|biologic|jak))|(?:ok|okay|good|safe|"
     r"clear|cleared)\s+to\s+(?:start|begin|go)|start\s+(?:a\s+|the\s+)?systemic|go\s+ahead|anything\s+else)\b"
 )
+# a start request for an agent: "start upa?", "kick off Cibinqo", "put her on dupi"
+_START_DRUG_RE = _c(
+    r"\b(?:start(?:ing)?|begin(?:ning)?|initiat\w*|kick(?:ing)?\s+off|go\s+ahead\s+with|put\s+(?:her|him|them)\s+on)\s+"
+    r"(?:her\s+|him\s+|them\s+)?(?:on\s+)?(?:a\s+|the\s+)?(?:" + _ALIAS_ALT
+    + r"|systemics?|biologics?|jak\w*)(?![a-z0-9])"
+)
+# products that can sensitise (the guideline names preservatives and propylene glycol): contact dermatitis not excluded
+_CONTACT_EXPOSURE_RE = _c(
+    r"\b(?:propylene\s+glycol|mci\s*/\s*mi|methyl(?:chloro)?isothiazolinone|isothiazolinones?|preservatives?|"
+    r"preserved|fragranc\w*|perfumed|scented|lanolin|neomycin|formaldehyde|balsam\s+of\s+peru)\b"
+)
+# "mycophenolate for a 16yo girl?": an agent for a patient described by age or weight asks for its dose
+_DRUG_FOR_PATIENT_RE = _c(
+    rf"^\W*(?:{_ALIAS_ALT})\s+(?:for|in)\s+(?:a|an|this|my|her|his|our|the)\b[^?]*\?\s*$"
+)
 _CHECKLIST_FACTS = ("lymphoma_excluded", "contact_dermatitis_excluded", "phototherapy_considered", "infection_treated",
                     "bacterial_superinfection", "eczema_herpeticum")
 _STEROID_RISK_RE = _c(
     r"\b(?:side[\s-]?effects?|adverse|risks?|toxicit(?:y|ies)|complications?|dangers?|harms?)\b"
 )
 _BARE_NUMBER_RE = _c(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)" + _NO_UNIT + r"(?![\w%])")
+# "she's 18, not 16", "eGFR 45 (not 25)": the value being corrected is accounted for, never read as a new fact
+_CORRECTED_RE = _c(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:%|kg|lbs?|yo|y/o)?\s*[,(-]?\s*(?:not|instead\s+of|rather\s+than)\s+"
+                   r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])")
 _SAME_QUESTION_RE = _c(r"\bsame\s+(?:question|q|query|thing|request)\b")
 
 _GENERAL_RE = _c(
@@ -993,10 +1100,27 @@ def _ages(s: _State) -> None:
 
 
 def _durations(s: _State, has_current: bool) -> None:
-    for m in _DURATION_RE.finditer(s.work):
-        raw = m.group(1) or m.group(2)
+    found = [(m, m.group(1) or m.group(2), m.group(3)) for m in _DURATION_RE.finditer(s.work)]
+    if not found:
+        # "wk 10 on dupixent": only as time on a systemic agent (never a topical trial)
+        for m in _WEEK_N_RE.finditer(s.work):
+            if _WEEK_N_POINT_RE.search(s.text, max(0, m.start() - 12), m.start()):
+                continue  # "assess at week 16", "by week 16": a time point, not how long she has been on it
+            clause, lo = _clause(s.text, m.start(), m.end())
+            d_top = _nearest(_TOPICAL_CONTEXT_RE, clause, m.start() - lo)
+            d_sys = _nearest(_ALIAS_RE, clause, m.start() - lo)
+            if d_sys is None and not has_current or d_top is not None and (d_sys is None or d_top <= d_sys):
+                continue
+            amount = _num(m.group(2))
+            weeks = amount if m.group(1).lower().startswith("w") else round(amount * 52 / 12, 1)
+            s.fact("weeks_on_treatment", weeks, m.group(0).strip())
+            s.consume(m)
+            break
+    # searched once, not per duration: a long run of durations must not make the scan quadratic
+    only_systemic = bool(found) and _ALIAS_RE.search(s.text) is not None and _TOPICAL_CONTEXT_RE.search(s.text) is None
+    for m, raw, unit in found:
         amount = _num(raw) if raw[0].isdigit() else _WORD_NUMBERS[raw.lower()]
-        unit = m.group(3).lower()
+        unit = unit.lower()
         if unit in ("w", "d", "mo") and raw[0].isdigit() is False:
             continue  # "a w" / "two d" is not a duration
         kind = "d" if unit.startswith("d") else "w" if unit.startswith("w") else "m"
@@ -1006,7 +1130,7 @@ def _durations(s: _State, has_current: bool) -> None:
         d_sys = _nearest(_ALIAS_RE, clause, pos)
         if d_sys is None and (has_current or _ON_TREATMENT_RE.search(clause)) and d_top is None:
             d_sys = 10_000  # about the current systemic agent, not a named one
-        if d_sys is None and d_top is None and _ALIAS_RE.search(s.text) and not _TOPICAL_CONTEXT_RE.search(s.text):
+        if d_sys is None and d_top is None and only_systemic:
             d_sys = 10_000  # "dupixent … she is 10 weeks in": a systemic agent is the only treatment named
         if d_sys is not None and (d_top is None or d_sys < d_top):
             # weeks on the current agent; a month is 52/12 weeks
@@ -1019,11 +1143,25 @@ def _durations(s: _State, has_current: bool) -> None:
         s.consume(m)
 
 
+def _word_age(words: str) -> int:
+    """'sixty-four' → 64, 'twelve' → 12."""
+    total = 0
+    for part in re.split(r"[\s-]+", words.lower()):
+        total += _TENS_WORDS.get(part) or _UNITS_WORDS.get(part, 0)
+    return total
+
+
 def _age_loose(s: _State) -> None:
-    m = _AGE_LOOSE_RE.search(s.work)
+    m = _AGE_LOOSE_RE.search(s.work) or _AGE_PT_RE.search(s.work)
     if m:
         s.fact("age_years", _num(m.group(1)), m.group(0).strip())
         s.consume(m)
+    if "age_years" not in s.facts:
+        m = _AGE_WORD_RE.search(s.work)
+        if m:
+            words = next(g for g in m.groups() if g is not None)
+            s.fact("age_years", _word_age(words), m.group(0).strip())
+            s.consume(m)
 
 
 def _flags(s: _State, mentions: list[tuple[int, Drug, str]]) -> None:
@@ -1069,13 +1207,18 @@ def _flags(s: _State, mentions: list[tuple[int, Drug, str]]) -> None:
     if m:
         s.fact("infection_treated", True, m.group(0))
 
+    # "no hands/face/eyelid involvement", "face and hands spared": explicitly none (unless another is involved)
+    spared = [(m.start(), m.end(), m.group(0)) for m in _NO_AREAS_RE.finditer(text)]
     areas: list[tuple[int, str]] = []
     for regex, name in _AREAS:
-        m = regex.search(text)
-        if m and not _negated(text, m.start()):
-            areas.append((m.start(), name))
+        for m in regex.finditer(text):
+            if not _negated(text, m.start()) and not any(a <= m.start() < b for a, b, _ in spared):
+                areas.append((m.start(), name))
+                break
     if areas:
         s.fact("high_impact_areas", tuple(name for _, name in sorted(areas)), ",".join(n for _, n in sorted(areas)))
+    elif spared:
+        s.fact("high_impact_areas", (), spared[0][2])
 
     for field, true_re, false_re in (
         ("sleep_disruption", _SLEEP_TRUE_RE, _SLEEP_FALSE_RE),
@@ -1092,6 +1235,9 @@ def _flags(s: _State, mentions: list[tuple[int, Drug, str]]) -> None:
         if m and not (field == "sleep_disruption" and _negated(text, m.start()) and "not sleeping" not in m.group(0)):
             s.fact(field, True, m.group(0))
 
+    m = _QOL_FALSE_RE.search(text)
+    if m:
+        s.fact("qol_impaired", False, m.group(0))
     for field, regex in (("qol_impaired", _QOL_TRUE_RE), ("psychosocial_impact", _PSYCHO_RE),
                          ("steroid_phobia", _PHOBIA_RE), ("acute_severe_flare", _FLARE_RE)):
         m = regex.search(text)
@@ -1235,7 +1381,13 @@ def _intent(
     if test_on_drug and all(w.startswith("how often") for w in dose_words):
         dose_words = []
     # "pt admits she's not using the creams" states adherence; it asks nothing about combining
-    concomitant = any(not _negated(text, m.start()) for m in _CONCOMITANT_RE.finditer(text))
+    concomitant = any(not _negated(text, m.start()) for m in _CONCOMITANT_RE.finditer(text)) or (
+        drug is not None and _TOGETHER_RE.search(text) is not None and _TOPICAL_NAMED_RE.search(text) is not None)
+    elig_facts = any(f in s.facts for f in _ELIG_FACTS)
+    # checklist items with a start request: "never been patch tested, still refractory. start upa?"
+    checklist_start = (checklist or (s.facts.get("refractory") is True and drug is not None)
+                       or _CONTACT_EXPOSURE_RE.search(text) is not None) and not elig_facts and (
+        _READY_RE.search(text) is not None or _START_DRUG_RE.search(text) is not None)
     # on an agent for a stated time (or failing on it): "switch agents?", "stop it?", "what now?"
     on_agent_for_a_while = drug is not None and ("weeks_on_treatment" in s.facts or (
         "current_drug" in s.facts and s.facts.get("inadequate_response") is True))
@@ -1247,8 +1399,8 @@ def _intent(
         intent = "pitfalls"  # "common pitfalls before going systemic?" — all of them unless one is named
     elif test_on_drug and not infection:
         intent = "monitoring"
-    elif _PRE_SYSTEMIC_RE.search(text) or (infection and (_START_RE.search(text) or drug is not None)) or (
-            checklist and not any(f in s.facts for f in _ELIG_FACTS) and _READY_RE.search(text)):
+    elif _PRE_SYSTEMIC_RE.search(text) or (infection and (_START_RE.search(text) or drug is not None)) \
+            or checklist_start:
         intent = "pre_systemic"
     elif requested is not None or escalation or frequency is not None or dose_words:
         intent = "dose"
@@ -1262,7 +1414,7 @@ def _intent(
         intent = "adverse_effects"
     elif switch_on_drug:
         intent = "response"
-    elif _ELIGIBILITY_RE.search(text):
+    elif _ELIGIBILITY_RE.search(text) or (elig_facts and drug is None and _ELIG_LOOSE_RE.search(text)):
         intent = "eligibility"
     elif _CHOICE_STRONG_RE.search(text):
         intent = "choice"
@@ -1281,6 +1433,9 @@ def _intent(
 
     if intent == "monitoring" and s.facts and drug is None and "?" not in text and _UPDATE_RE.search(text):
         return None, None, True  # "update: her latest labs came back, eGFR 24" states a fact, asks nothing new
+    if intent is None and len({d for _, d, _ in mentions}) == 1 and _DRUG_FOR_PATIENT_RE.search(text) and any(
+            f in s.facts for f in ("age_years", "weight_kg", "weight_lb")):
+        intent = "dose"
     if intent is None and len({d for _, d, _ in mentions}) > 1:
         intent = "choice"  # "MMF or MTX?" compares agents
     if intent is None and on_topic and _GENERAL_RE.search(text):
@@ -1344,6 +1499,11 @@ def _extract(text: str) -> Extraction:
         escalation = True
     if requested is not None and current_dose is not None and requested == current_dose and not escalation:
         requested = None  # the only dose named is the current one
+
+    stated = {v for v in s.facts.values() if isinstance(v, int | float) and not isinstance(v, bool)}
+    for m in _CORRECTED_RE.finditer(text):
+        if _num(m.group(1)) in stated:
+            s.matched.append(f"corrected:not {m.group(2)}")
 
     other_agent = _OTHER_AGENT_RE.search(text) is not None
     intent, pitfall, follow = _intent(s, mentions, drug, requested, frequency, escalation, other_agent)

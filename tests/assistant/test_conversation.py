@@ -218,3 +218,41 @@ def test_history_keeps_the_last_messages_and_resets_with_the_patient() -> None:
     assert conv.questions == [f"message {i}" for i in range(3, MAX_HISTORY + 3)]  # oldest dropped first
     conv.reset()
     assert conv.questions == []
+
+
+@pytest.mark.parametrize(
+    ("messages", "expected"),
+    [
+        # h2-mt-upa-needs-renal-ckd4: a bare renal value keeps the escalation question
+        (("44M on rinvoq 15, still not controlled, want 30", "CKD 4"),
+         {"intent": "dose", "drug": "upadacitinib", "dose": 30, "facts": {"age_years": 44, "ckd_stage": 4}}),
+        # … own phrasings: an eGFR alone, a stage written out
+        (("58F on upadacitinib 15 mg, poor response, go to 30?", "eGFR 25"),
+         {"intent": "dose", "dose": 30, "facts": {"egfr": 25, "age_years": 58}}),
+        (("rinvoq 15 -> 30 for a 50 yo?", "stage 3 CKD"), {"intent": "dose", "dose": 30, "facts": {"ckd_stage": 3}}),
+        # h2-mt-mmf-16-then-18: a correction updates the age and keeps the dose question
+        (("mycophenolate for a 16yo girl w/ severe AD?", "52.5 kg", "sorry, my mistake - she's 18, not 16"),
+         {"intent": "dose", "drug": "mycophenolate", "facts": {"age_years": 18, "weight_kg": 52.5}}),
+        # … own phrasing: a word-number correction
+        (("cyclosporine for a 70 kg man, 40 yo?", "oops, he is sixty, not forty"),
+         {"intent": "dose", "drug": "cyclosporine", "facts": {"age_years": 60, "weight_kg": 70}}),
+        # h2-mt-upa-next-patient-81: new patient + same question, with new facts ("eGFR also 90")
+        (("upa 30 ok for 40M, eGFR 90, poor response on 15?", "next pt - 81F, same question, eGFR also 90"),
+         {"intent": "dose", "drug": "upadacitinib", "dose": 30, "facts": {"age_years": 81, "egfr": 90},
+          "absent": ["inadequate_response"]}),
+        # … own phrasing: another patient, same question, a word-number age
+        (("Rinvoq 30 for a 40 yo with eGFR 80?", "another patient, seventy-year-old, same question"),
+         {"intent": "dose", "dose": 30, "facts": {"age_years": 70}, "absent": ["egfr"]}),
+    ],
+)
+def test_heldout2_conversations(messages: tuple[str, ...], expected: dict[str, Any]) -> None:
+    _, turn = _run(*messages)
+    assert turn.intent == expected["intent"]
+    if "drug" in expected:
+        assert turn.drug == expected["drug"]
+    if "dose" in expected:
+        assert turn.requested_dose_mg == expected["dose"]
+    for field, value in expected.get("facts", {}).items():
+        assert turn.facts.get(field) == value, turn.facts
+    for field in expected.get("absent", ()):
+        assert field not in turn.facts, turn.facts
