@@ -54,7 +54,12 @@ pytest: install browser
 # The offline golden suite gates too: any critical failure, a pass rate under the threshold, or a
 # regression against evals/baseline.json fails `make test`. Reports land in runs/make-test/.
 eval: install
-	$(BIN)/adguide eval run --mode offline --out runs/make-test -q
+	$(BIN)/adguide eval run --mode offline --out runs/make-test/golden -q
+	@# the held-out suites (written blind, then fixed by family) gate too: no critical failure, >= 95%
+	@for suite in heldout heldout2 heldout3; do \
+	  $(BIN)/adguide eval run --suite evals/$$suite --no-baseline --mode offline --out runs/make-test/$$suite -q \
+	    || exit 1; \
+	done
 
 test: lint typecheck pytest eval
 

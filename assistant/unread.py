@@ -45,7 +45,9 @@ def unread_numbers(question: str, extraction: Extraction, applied: Mapping[str, 
         if at is None:  # pragma: no cover - every number lies inside a word
             continue
         lo, hi = words[max(0, at - 2)][0], words[min(len(words) - 1, at + 1)][1]
-        out.append(question[lo:hi].strip(" ,;:.?!-–"))
+        snippet = question[lo:hi].strip(" ,;:.?!-–")
+        if snippet not in out:  # "3-5 mg/kg" holds two unread numbers but is one thing the user wrote
+            out.append(snippet)
     return out
 
 
