@@ -131,7 +131,8 @@ _LINK = (
     r"returned(?:\s+(?:at|as))?|measured(?:\s+at)?|reads?|estimated(?:\s+at)?|score)(?![a-z])){0,3}"
 )
 # a value that is not a count of something else ("BSA at 3 visits", "IGA 4 for 2 weeks" keep their own units)
-_NOT_COUNT = r"(?!\.?\d)(?!\s*(?:visits?|time\s*points?|occasions?|weeks?|wks?|w\b|days?|d\b|months?|mos?\b|years?|" \
+_NOT_COUNT = r"(?!\.?\d)(?!\s*(?:visits?|appts?|appointments?|consults?|encounters?|clinic\s+visits?|" \
+    r"time\s*points?|occasions?|weeks?|wks?|w\b|days?|d\b|months?|mos?\b|years?|" \
     r"yrs?|y/?o|yo\b|kg|lbs?\b|mg|times|x\b))"
 _DOSE_RE = _c(_N + r"\s*(mg|milligrams?|g|grams?|gm)\b(?!\s*/\s*(?:kg|m2))(?!\s+per\s+(?:kg|m2))")
 _GOTO_RE = _c(
@@ -202,6 +203,13 @@ _STEROID_RE = _c(rf"\b(?:{_STEROID_ALT})\w*(?:\s+(?<![\d.])\d+(?:\.\d+)?\s*%)?")
 _DURATION_RE = _c(
     r"(?:" + _N + r"|" + _WN + r")\s*-?\s*(days?|d|weeks?|wks?|wk|w|months?|mos?|mo)\b(?!\s*-?\s*old)"
 )
+# UK notation: "18/52" is 18 weeks; "3/12" (months) and "5/7" (days) only after "for", "x", "after" … (else dates)
+_UK_DURATION_RE = _c(
+    r"(?<![\d./])(\d{1,3})\s*/\s*(52)(?![\d/])"
+    r"|\b(?:for|x|after|over|past|last|since|within)\s+(?<![\d./])(\d{1,2})\s*/\s*(12|7)(?![\d/])"
+)
+_UK_UNITS = {"52": "weeks", "12": "months", "7": "days"}
+_MAX_DURATIONS = 64  # durations classified per message; more only occur in pathological input
 # "wk 10 on dupixent", "week 12 of dupi", "month 4 on rinvoq": the unit first, then the number
 _WEEK_N_RE = _c(
     r"\b(weeks?|wks?|months?|mos?)\s*#?\s*(?<![\d.])(\d{1,3})(?![\d.])(?!\s*(?:%|mg|kg|lbs?\b|-|/|weeks?|wks?|days?|"
@@ -246,9 +254,11 @@ _AGE_GROUP_RE = _c(
 )
 _TIMEPOINTS_RE = _c(
     r"(?:" + _N + r"|" + _WN + r")\s+(?:separate\s+|different\s+|consecutive\s+)?"
-    r"(?:visits?|time\s*points?|occasions?|assessments?|appointments?)\b"
+    r"(?:(?:clinic\s+|office\s+|follow[\s-]?up\s+)?(?:visits?|appts?|appointments?|consults?|consultations?|"
+    r"encounters?|reviews?)|time\s*points?|occasions?|assessments?)\b"
     # "severity documented only once", "assessed twice" (not "once daily")
-    r"|\b(?:documented|assessed|recorded|measured|scored|evaluated|seen)\s+(?:only\s+|just\s+)?(once|twice)\b"
+    r"|\b(?:documented|assessed|recorded|measured|scored|evaluated|seen|logged|charted|noted)\s+(?:only\s+|just\s+)?"
+    r"(once|twice)\b"
     r"(?!\s*(?:daily|a\s+(?:day|week)|per|weekly|every))"
 )
 
@@ -273,7 +283,9 @@ _HERPETIC = (
     (_c(r"\b(?:hsv|herpes\s+simplex)\b"), "HSV"),
     (_c(r"\b(?:monomorphic\s+)?vesicles?\b|\bvesicular\b"), "vesicles"),
 )
-_NO_INFECTION_RE = _c(r"\bno\s+(?:signs?\s+of\s+|active\s+|current\s+)?infections?\b|\bnot\s+infected\b")
+_NO_INFECTION_RE = _c(
+    r"\bno\s+(?:signs?\s+of\s+|active\s+|current\s+)?(?:infections?|infxns?|infx)\b|\bnot\s+infected\b"
+)
 _INFECTION_TREATED_RE = _c(
     r"\b(?:(?:infection|herpeticum|impetigo|superinfection|hsv)\s+(?:was\s+|has\s+been\s+|is\s+)?(?:already\s+|now\s+|"
     r"fully\s+)?(?:treated|cleared|resolved)|(?:treated|cleared)\s+with\s+(?:oral\s+|iv\s+|a\s+course\s+of\s+)?"
@@ -341,10 +353,30 @@ _INJ_PREF_RE = _c(
     r"injectables?|shots?)|can'?t\s+swallow\s+(?:pills|tablets)|(?:doesn'?t|does\s+not|don'?t)\s+want\s+(?:an?\s+)?"
     r"(?:pills?|tablets?|oral))\b"
 )
+# obstetric shorthand: "G1 at 20 wks", "G3P2", "gravida 2", "primigravida"; G<n>P<m> is read only when n > m (a
+# current pregnancy counts in G, not yet in P), so "G2P2" (both delivered) says nothing about now
+_GP_RE = _c(r"(?<![a-z0-9])(?-i:G)\s?(\d{1,2})\s?(?-i:P)\s?(\d{1,2})(?:[+-]\d{1,2}){0,2}(?![a-z0-9])")
+_GRAVIDA = r"\b(?:(?:primi|multi|secundi)gravida|gravida(?!\s*0\b))\b"
+_GEST_UNIT = r"(?:\+\d)?\s*-?\s*(?:weeks?|wks?|w|/\s*40)\b"
+# a gestation is no time on treatment and no topical trial: "G1 at 20 wks", "20/40 pregnant", "28 weeks pregnant"
+_GESTATION_RE = _c(
+    r"(?:(?<![a-z0-9])(?-i:G)\s?\d{1,2}(?:\s?(?-i:P)\s?\d{1,2}(?:[+-]\d{1,2}){0,2})?|(?:primi|multi|secundi)?gravida"
+    r"(?:\s*\d{1,2})?|pregnant|expecting)\s*(?:,\s*|\s)(?:(?:at|@|now|currently|approx\.?|about|around|~)\s*){0,2}"
+    + _N + _GEST_UNIT + r"(?:\s*(?:gestation(?:al)?|ga\b|pregnant|along|of\s+pregnancy))?"
+    r"|" + _N + _GEST_UNIT + r"\s*(?:pregnant|gestation(?:al)?|ga\b|along|of\s+(?:her\s+)?pregnancy|"
+    r"into\s+(?:her\s+|the\s+)?pregnancy|pg\b|preg\b)"
+    r"|\b(?:gestation(?:al\s+age)?|ga)\s*(?:of|is|=|:)?\s*" + _N + _GEST_UNIT
+)
+_EXPECTING = (
+    r"(?:^\W*|\b(?:she|pt|patient|woman|lady|wife|mum|mom|mother|who)\s*(?:'s|\s+is|\s+was)?\s+(?:now\s+|currently\s+)?)"
+    r"expecting(?=\s*(?:[,.;:!?)(-]|$|(?:a\s+baby|twins|again|her\s+(?:first|second|third|1st|2nd|3rd)|in\s+(?:jan|feb|"
+    r"mar|apr|may|jun|jul|aug|sep|oct|nov|dec|spring|summer|autumn|fall|winter)\w*|\d)\b))"
+)
 _PREG_TRUE_RE = _c(
     r"\b(?:pregnant|(?:planning|plans?|planned|wants?|wanting|hoping|trying)\s+(?:for\s+|to\s+(?:get\s+|become\s+)?)?"
     r"(?:a\s+)?(?:pregnancy|pregnant|conceive|baby)|trying\s+to\s+conceive|ttc|(?:in|during)\s+pregnancy|"
-    r"expecting\s+a\s+baby)\b"
+    r"expecting\s+(?:a\s+baby|twins|her\s+(?:first|second|third)\s+(?:baby|child)))\b"
+    r"|" + _EXPECTING + r"|" + _GESTATION_RE.pattern + r"|" + _GRAVIDA
 )
 _PREG_FALSE_RE = _c(
     r"\b(?:not\s+pregnant|no\s+(?:plans?\s+(?:for|of)\s+)?pregnancy|not\s+(?:planning|trying)\s+(?:a\s+|to\s+)?"
@@ -379,7 +411,7 @@ _PHOBIA_RE = _c(
     r"(?:topical\s+)?(?:steroids?|corticosteroids?|tcs))\b"
 )
 _CONTACT_TRUE_RE = _c(
-    r"\b(?:patch\s+test(?:ing|s)?\s+(?:was\s+|were\s+|is\s+|came\s+back\s+|has\s+been\s+)?(?:negative|done|"
+    r"\b(?:patch(?:\s+tests?|\s+testing)?\s*(?:neg|-ve|nad)\b|patch\s+test(?:ing|s)?\s+(?:was\s+|were\s+|is\s+|came\s+back\s+|has\s+been\s+)?(?:negative|done|"
     r"performed|completed|unremarkable|normal|clear)|negative\s+patch\s+test(?:ing|s)?|(?:had|did|done|after)\s+"
     r"(?:a\s+)?patch\s+test(?:ing|s)?|patch[\s-]tested|(?:allergic\s+)?contact\s+dermatitis\s+(?:was\s+|has\s+been\s+|"
     r"is\s+)?(?:ruled\s+out|excluded)|(?:ruled\s+out|excluded)\s+(?:allergic\s+)?(?:contact\s+dermatitis|acd)|"
@@ -388,7 +420,7 @@ _CONTACT_TRUE_RE = _c(
 _CONTACT_FALSE_RE = _c(
     r"\b(?:no\s+patch\s+test(?:ing|s)?|not\s+(?:yet\s+)?patch[\s-]tested|never\s+(?:been\s+)?patch[\s-]tested|"
     r"(?:hasn'?t|has\s+not|haven'?t|have\s+not)\s+(?:had\s+|done\s+)?(?:any\s+)?patch\s+test(?:ing|s)?|"
-    r"positive\s+patch\s+test(?:ing|s)?|patch\s+test(?:ing|s)?\s+(?:was\s+|were\s+)?(?:positive|not\s+done))\b"
+    r"positive\s+patch\s+test(?:ing|s)?|patch(?:\s+tests?|\s+testing)?\s*(?:pos|\+ve|\+)(?![\w+])|patch\s+test(?:ing|s)?\s+(?:was\s+|were\s+)?(?:positive|not\s+done))\b"
 )
 _LYMPHOMA_TRUE_RE = _c(
     r"\b(?:(?:cutaneous\s+)?(?:lymphoma|ctcl|mycosis\s+fungoides)\s+(?:was\s+|has\s+been\s+|is\s+)?(?:ruled\s+out|"
@@ -417,6 +449,9 @@ _BARRIER_RES = (
         r"(?:can'?t|cannot|can\s+not|unable\s+to)\s+afford|(?:can'?t|cannot|can\s+not|unable\s+to|won'?t)\s+"
         r"(?:self[\s-]?pay|pay\s+(?:out\s+of\s+pocket|cash|for\s+(?:it|them)))|no\s+(?:drug\s+)?coverage|"
         r"denied\s+by\s+(?:the\s+|her\s+|his\s+)?(?:insurance|insurer|payer|payor|plan)|not\s+on\s+(?:the\s+)?formulary|"
+        # "coverage for dupi/JAKs denied", "PA for Rinvoq was rejected"
+        r"(?:coverage|insurance|prior\s+auth(?:ori[sz]ation)?|pa)\s+(?:for|of)\s+[^.;:!?\n]{1,40}?\s+(?:was\s+|were\s+|"
+        r"got\s+|has\s+been\s+|have\s+been\s+)?(?:denied|rejected|declined|refused)|"
         r"unaffordable|too\s+expensive|cost[\s-]prohibitive|no\s+(?:health\s+)?insurance|uninsured|(?:prior\s+auth"
         r"(?:orization)?|pa)\s+(?:was\s+|got\s+|has\s+been\s+)?(?:denied|rejected|declined)|denied\s+by\s+insurance|(?:isn'?t|aren'?t|is\s+not|are\s+not)\s+covered|(?:coverage|copay|co-pay)\s+(?:denied|too\s+"
         r"high))\b"), "unaffordable"),
@@ -441,6 +476,15 @@ _PHOTO_NOT_TRIED_RE = _c(
     # "NB-UVB has not been considered or tried", "phototherapy not yet discussed"
     r"|\b(?:phototherapy|nb-?uvb|narrow[\s-]?band(?:\s+uvb)?|uvb|light\s+therapy)\s+(?:has\s+not|hasn'?t|was\s+not|"
     r"wasn'?t|have\s+not|haven'?t|is\s+not|not)\s+(?:been\s+)?(?:yet\s+)?(?:considered|tried|offered|discussed|done)\b"
+)
+# "there's a unit 10 min from her house", "lives near the phototherapy centre" (read in a phototherapy clause)
+_PHOTO_NEARBY_RE = _c(
+    r"\b(?:(?:unit|centre|center|clinic|service|facility|booth|machine|department|dept|hospital)\s+(?:is\s+)?(?:just\s+|only\s+)?"
+    r"(?:(?<![\d.])(?:[1-9]|[12]\d|30)\s*(?:min(?:ute)?s?)\s+(?:away|from|down)|nearby|close\s+by|next\s+door|"
+    r"around\s+the\s+corner|down\s+the\s+road|in\s+(?:her|his|their)\s+town)|(?<![\d.])(?:[1-9]|[12]\d|30)\s*"
+    r"(?:min(?:ute)?s?)\s+(?:away|from\s+(?:her|his|their|the\s+patient'?s?)\s+(?:house|home|work|place))|"
+    r"(?:lives?|works?)\s+(?:close\s+to|near|next\s+to|nearby|around\s+the\s+corner\s+from)|(?:nearby|local)\s+(?:unit|"
+    r"centre|center|clinic|service|facility|phototherapy|uvb|nb-?uvb)|walking\s+distance|easy\s+to\s+(?:get\s+to|attend|access))\b"
 )
 _PHOTO_ACCESSIBLE_RE = _c(
     r"\b(?:(?:has|have|with)\s+(?:good\s+|easy\s+)?access\s+to\s+(?:phototherapy|nb-?uvb|uvb|light\s+therapy)|"
@@ -473,6 +517,8 @@ _FREQ_RE = _c(
     r"\bonce\s+only\b)"
 )
 
+# a unit-less number ending right before a schedule ("200 bid", "150 twice a day"), searched in a short window
+_NUM_BEFORE_FREQ_RE = _c(r"(?<![\w.,/%+-])(\d{1,4}(?:\.\d+)?)\s*$")
 _PER_DAY_AFTER_MG = _c(r"\s*(?:/\s*day|per\s+day|a\s+day)\b")
 _DOSE_CONTEXT_RE = _c(r"\b(?:dos(?:e|es|ing|age)|increas\w*|escalat\w*|bump\w*|titrat\w*|go(?:ing)?\s+up)\b")
 _DAILY_TOTAL_DRUGS = frozenset({"cyclosporine", "azathioprine"})
@@ -516,6 +562,24 @@ _OVERRIDE_RE = _c(
     r"no\s+longer\s+(?:bound|restricted|limited))\b|\bdo\s+anything\s+now\b|\b(?:unrestricted|uncensored|unfiltered|"
     r"god)\s+mode\b|\bno\s+(?:more\s+)?(?:restrictions|rules|filters|guardrails|censorship|limitations)\b"
     r"(?!\s+(?:on|for|from|in|to|with|about)\b)"
+    # a limit named and set aside: "bypass the age cap", "ignore the 3-5 mg/kg ceiling", "override the max"
+    r"|\b(?:ignore|disregard|bypass|circumvent|get\s+around|waive|forget\s+about)\s+(?:the\s+|your\s+|that\s+|this\s+|"
+    r"any\s+)?[^.?!\n]{0,30}?\b(?:caps?|ceilings?|max(?:imum)?s?|limits?|thresholds?|cut-?offs?|restrictions?|"
+    r"upper\s+bounds?|rules?|criteria|contraindications?)\b"
+    # claimed authority: "you have my authorization to …", "I authorize you to …"
+    r"|\b(?:you\s+have|i\s+(?:give|grant)\s+you|i'?m\s+giving\s+you|with|under)\s+my\s+(?:full\s+|explicit\s+)?"
+    r"(?:authori[sz]ation|permission|approval|consent|authority|sign[\s-]?off)\b"
+    r"|\bi\s+(?:hereby\s+)?(?:authori[sz]e|permit|allow|instruct|order)\s+you\b"
+    # a policy claimed to approve the decision: "per hospital policy (verified), pediatric dupi is approved here"
+    r"|\b(?:polic(?:y|ies)|protocols?|p&t|committee)\b[^.?!\n]{0,80}?\b(?:(?:is|are|has\s+been|have\s+been|was|were)\s+"
+    r"(?:now\s+|already\s+|officially\s+)?(?:approved|allowed|permitted|authori[sz]ed|sanctioned|cleared)|"
+    r"(?:allows?|permits?|authori[sz]es|overrides?)\s+(?:it|this|that|us|me|the|higher|pediatric|paediatric|off[\s-]label)\b)"
+    # a demanded answer: "just say approved", "just tell me it's fine", "confirm 480 anyway"
+    r"|\bjust\s+(?:say|tell\s+me|write|answer|reply|respond|confirm|put|state|type)\s+(?:with\s+)?(?:it'?s\s+|that\s+"
+    r"(?:it'?s\s+|it\s+is\s+)?|it\s+is\s+|[\"'])?(?:approved|yes|ok(?:ay)?|fine|safe|allowed|acceptable|appropriate|"
+    r"eligible|go)\b"
+    r"|(?:^|[.,;:!?(-]\s*|\bplease\s+|\bjust\s+)(?:confirm|approve|ok(?:ay)?|sign\s+off(?:\s+on)?|validate|authori[sz]e|"
+    r"clear|go\s+ahead(?:\s+with)?)\b[^.?!\n]{0,60}?\banyway\b"
     # planted notes and system messages: "[assistant note: …]", "<system>", "(admin override)"
     r"|[\[(<{]\s*/?\s*(?:assistant|system|admin(?:istrator)?|developer|operator|moderator|gpt|override|"
     r"internal\s+note)\b"
@@ -556,6 +620,40 @@ _OTHER_DISEASE_RE = _c(
     r"heart|lung|organ|solid[\s-]organ|bone\s+marrow|stem[\s-]cell)\s+){0,2}transplant(?:s|ation)?|"
     r"covid|flu|diabetes|gout|migraine)\b"
     r"|\b(?-i:RA|UC|PsA|JIA|SLE|EoE|CRSwNP|COPD|GVHD)\b"
+)
+# another disease named as the indication: "AZA maintenance for autoimmune hepatitis", "MMF for lupus nephritis",
+# "rituximab-sparing MTX for myasthenia". Only as an indication ("for …", "to treat …"), never "screen for hepatitis B".
+_INDICATION_DISEASE = (
+    r"(?:autoimmune\s+|chronic\s+|viral\s+|alcoholic\s+)?hepatitis|cholangitis|cirrhosis|myasthenia(?:\s+gravis)?|"
+    r"(?:anca[\s-]+(?:associated\s+)?|small[\s-]vessel\s+|large[\s-]vessel\s+)?vasculitis|sarcoid\w*|"
+    r"(?:lupus\s+|iga\s+|membranous\s+|glomerulo)?nephri(?:tis|tic)|nephropathy|nephrotic(?:\s+syndrome)?|fsgs|"
+    r"minimal\s+change(?:\s+disease)?|(?:immune|idiopathic)\s+thrombocytop\w*|thrombocytopeni\w*|"
+    r"(?:autoimmune\s+)?ha?emolytic\s+ana?emia|aplastic\s+ana?emia|bullous\s+(?:disease|dermatos\w*|pemphigoid)|"
+    r"blistering\s+(?:disease|disorder)|pemphig\w+|(?:poly|dermato)?myositis|scleroderma|systemic\s+sclerosis|morphea|"
+    r"interstitial\s+lung\s+disease|pulmonary\s+fibrosis|behc?e[tt]'?s?(?:\s+disease)?|pyoderma\s+gangrenosum|"
+    r"sj[oö]gren'?s?(?:\s+syndrome)?|still'?s\s+disease|polymyalgia(?:\s+rheumatica)?|(?:giant\s+cell|temporal|"
+    r"takayasu'?s?)\s+arteritis|lichen\s+planus|(?:neuro)?myelitis(?:\s+optica)?|neuromyelitis|optic\s+neuritis|"
+    r"scleritis|autoimmune\s+(?:disease|disorder|encephalitis|hepatitis|hemolysis|haemolysis)|celiac|coeliac|"
+    r"crohn'?s?|(?:ulcerative\s+)?colitis|lupus|multiple\s+sclerosis|rheumatoid\s+arthritis|arthritis|uveitis|"
+    r"leuka?emia|myeloma|transplant\s+rejection|graft\s+rejection"
+)
+_INDICATION_RE = _c(
+    r"(?<!screen\s)(?<!screening\s)(?<!test\s)(?<!tested\s)(?<!testing\s)(?<!check\s)(?<!checked\s)(?<!checking\s)"
+    r"(?<!monitor\s)(?<!monitoring\s)(?<!watch\s)(?<!risk\s)(?<!risks\s)(?<!look\s)(?<!negative\s)(?<!positive\s)"
+    r"(?<!history\s)(?<!evaluated\s)(?<!evaluate\s)(?<!assess\s)(?<!assessed\s)(?<!vaccinated\s)(?<!vaccinate\s)"
+    r"(?<!immunize\s)(?<!referred\s)(?<!serology\s)(?<!biopsy\s)(?<!biopsied\s)(?<!work-up\s)(?<!workup\s)"
+    r"(?<!screened\s)(?<!tests\s)(?<!labs\s)(?<!eval\s)"
+    r"\b(?:for|to\s+treat|treating|indication:?|indicated\s+for)\s+"
+    r"(?:(?:his|her|their|the|a|an|known|severe|refractory|active|chronic|relapsing|steroid[\s-]dependent|biopsy[\s-]proven|"
+    r"new|newly\s+diagnosed|mild|moderate|generali[sz]ed|ocular|systemic)\s+){0,3}"
+    r"(?:" + _INDICATION_DISEASE + r"|(?-i:MS|AIH|PBC|PSC|ITP|AIHA|GPA|EGPA|MPA|ILD|MG|NMOSD|BP|PG|IgAN))\b"
+    r"(?!\s+(?:b|c)\b)(?!\s+(?:carriers?|patients?|pts?|positive|reactivation|status|serology|screen\w*|exposure|history|"
+    r"risk|vaccin\w*))"
+)
+# AD mentioned only as a secondary condition: "aza for AIH, she also has eczema", "history of atopic dermatitis"
+_AD_SECONDARY_BEFORE_RE = _c(
+    r"(?:also\s+(?:has|have|had|with|some)|(?:history|hx)\s+of|h/o|childhood|prior|previous|past|resolved|old|mild)"
+    r"\s+(?:\w+\s+){0,2}$"
 )
 _CREATIVE_RE = _c(
     r"\b(?:write|compose|give\s+me|tell\s+me|make\s+up|generate)\s+(?:me\s+)?(?:a\s+|an\s+|some\s+)?(?:\w+\s+)?"
@@ -658,7 +756,8 @@ _STRENGTH_OPT = r"(?:\s*(?<![\d.])\d*\.?\d+\s*%)?"
 _SPAN40 = r"(?:[^.?!\n]|(?<=\d)\.(?=\d)){0,40}?"
 _CONCOMITANT_RE = _c(
     r"\b(?:concomitant\w*|alongside|together\s+with|in\s+combination|combin(?:e|ed|ing|ation)|add\s+(?:on\s+)?"
-    r"(?:tcs|topical|a\s+topical|steroids?|tci)|(?:continue|keep|stop|use|using|apply|applying)\s+(?:the\s+|her\s+|his\s+"
+    r"(?:tcs|topical|a\s+topical|steroids?|tci)|(?:continue|keep|stop|use|using|apply|applying|stay\s+on|remain\s+on|"
+    r"carry\s+on\s+(?:with|using)|hold|pause|still\s+(?:use|apply))\s+(?:the\s+|her\s+|his\s+|their\s+"
     r"|using\s+|applying\s+)?(?:" + _TOPICAL_AGENT + r")\w*\b(?:" + _SPAN40
     + r"\b(?:with|while|on|alongside|when|after|once))?|(?:" + _TOPICAL_AGENT + r")\w*" + _STRENGTH_OPT
     + r"\s+(?:with|while\s+on|plus|and)\s+(?:a\s+)?(?:" + _SYSTEMIC_AGENT + r")"
@@ -676,7 +775,12 @@ _RESPONSE_RE = _c(
     r"(?:response|improvement|results?)|time\s+to\s+(?:response|onset|effect)|onset\s+of\s+(?:action|response)|"
     r"how\s+soon|kick\s+in|not\s+working\s+(?:after|yet)|(?:working|respond\w*)\s+yet|give\s+it\s+(?:more\s+)?time|"
     r"response|responding|(?:inadequate|partial|no)\s+response|not\s+respond\w*|"
-    r"not\s+working|(?:hasn'?t|didn'?t)\s+(?:worked|helped)|easi[\s-]?\d+)\b"
+    r"not\s+working|(?:hasn'?t|didn'?t)\s+(?:worked|helped)|easi[\s-]?\d+|"
+    # "when do I judge if it's working?", "how many wks before I decide it's failed?", "time to call it?"
+    r"(?:judge|assess|evaluate|decide|tell|know|determine|say|declare)\s+(?:if|whether|that)?\s*(?:it|this|the\s+\w+)"
+    r"\s*(?:'s|is|has|'s\s+been|has\s+been|is\s+not|isn'?t)?\s*(?:working|failed|failing|effective|a\s+failure|a\s+dud)|"
+    r"how\s+many\s+(?:more\s+)?(?:weeks|wks|months|mos)\s+(?:before|until|till|to\s+(?:wait|give|judge|see|expect)|"
+    r"should|do|does|for|of\s+(?:treatment|therapy)\s+before)|time\s+to\s+call\s+it)\b"
 )
 # both a systemic and a topical named, asked "together?" / "at the same time?"
 _TOGETHER_RE = _c(r"\b(?:together|at\s+the\s+same\s+time|simultaneous(?:ly)?|concurrent(?:ly)?|in\s+parallel)\b")
@@ -696,7 +800,8 @@ _SWITCH_STOP_RE = _c(
     r"over|him|her|them))?|change\s+(?:agents?|drugs?|meds?|medications?|therapy|treatment|course|tack)|"
     r"stop(?:ping)?\s+(?:it|this|that|the\s+(?:drug|biologic|med\w*|treatment|jak|injections?)|treatment|therapy|"
     r"dupi\w*|" + _ALIAS_ALT + r")|discontinu\w*|give\s+up(?:\s+on)?|abandon\w*|move\s+on|try\s+something\s+else|"
-    r"what\s+(?:now|next)|next\s+steps?|time\s+to\s+(?:switch|stop|change|move\s+on)|keep\s+going|stick\s+with\s+it|"
+    r"what\s+(?:now|next)|next\s+steps?|time\s+to\s+(?:switch|stop|change|move\s+on|call\s+it)|keep\s+going|stick\s+with\s+it|"
+    r"call\s+it(?:\s+(?:quits|a\s+day|a\s+failure|failed))?(?=\s*\?)|"
     r"give\s+(?:it|her|him)\s+(?:more\s+)?time|is\s+it\s+working)\b"
 )
 _OVERVIEW_RE = _c(
@@ -712,9 +817,19 @@ _PREVENT_WORDS = (
     r"prevent\w*|stop\w*\s+(?:the\s+)?(?:flares?|it|recurrence)|flares?|coming\s+back|recur\w*|relaps\w*|long[\s-]term|"
     r"prophyla\w*|maintenance|routine\w*|coloni[sz]\w*|staph|suppress\w*|chronic(?:ally)?|ongoing|indefinitely"
 )
+_ANTIHISTAMINES = (
+    r"antihistamines?|anti-histamines?|benadryl|diphenhydramine|cetirizine|levocetirizine|zyrtec|xyzal|hydroxyzine|"
+    r"atarax|vistaril|loratadine|desloratadine|claritin|clarinex|aerius|fexofenadine|allegra|telfast|promethazine|"
+    r"phenergan|chlorphenamine|chlorpheniramine|piriton|bilastine|rupatadine|ebastine|cyproheptadine|periactin|"
+    r"h1[\s-]+(?:blockers?|antagonists?|antihistamines?)"
+)
+# "allegra 180 bid", "zyrtec 10 mg", "hydroxyzine 25 qhs": the antihistamine's own dose and schedule
+_ANTIHISTAMINE_DOSE_RE = _c(
+    r"\b(?:" + _ANTIHISTAMINES + r")\s*(?<![\d.])\d+(?:\.\d+)?(?![\d.])(?:\s*(?:mg|milligrams?)\b)?"
+    r"(?:\s*(?:bid|tid|qid|qd|od|qhs|qam|qpm|prn|nightly|daily|once\s+(?:a\s+)?daily|twice\s+(?:a\s+)?(?:daily|day)|at\s+(?:night|bedtime))\b)?"
+)
 _PITFALL_RES: tuple[tuple[re.Pattern[str], PitfallTopic], ...] = (
-    (_c(r"\b(?:antihistamines?|benadryl|diphenhydramine|cetirizine|zyrtec|hydroxyzine|atarax|loratadine|claritin|"
-        r"fexofenadine|allegra)\b"), "antihistamines"),
+    (_c(r"\b(?:" + _ANTIHISTAMINES + r")\b"), "antihistamines"),
     (_c(r"\b(?:" + _ABX_NAMES + r")\b[^.?!\n]{0,60}?\b(?:" + _PREVENT_WORDS + r")|\b(?:keep|kept|keeping|maintain\w*|"
         r"leave|stay\w*|continue)\s+(?:him|her|them|the\s+patient|the\s+pt|pt)?\s*on\s+(?:" + _ABX_NAMES + r")\b|\b(?:"
         + _PREVENT_WORDS + r")\s+(?:\w+\s+){0,2}(?:" + _ABX_NAMES + r")\b"
@@ -735,7 +850,12 @@ _PITFALL_RES: tuple[tuple[re.Pattern[str], PitfallTopic], ...] = (
     (_c(r"\b(?:quality\s+of\s+life|qol|dlqi)\s+(?:assessment|matter|important|relevant|needed|count)|"
         r"(?:assess|measure|consider|does)\s+(?:the\s+)?(?:quality\s+of\s+life|qol|dlqi)|severity\s+scores?\s+alone|"
         r"(?:is|are)\s+(?:bsa|easi|scorad|severity\s+scores?)\s+(?:alone\s+)?enough|low\s+bsa\s+but\b|"
-        r"(?:severity\s+scores?|easi|scorad)\b[^.?!\n]{0,40}?\b(?:alone\s+)?(?:enough|sufficient|adequate)\s+to\s+decide"),
+        r"(?:severity\s+scores?|easi|scorad)\b[^.?!\n]{0,40}?\b(?:alone\s+)?(?:enough|sufficient|adequate)\s+to\s+decide"
+        # "SCORAD only 20 but hands wrecked", "does the low score rule out systemic?"
+        r"|\b(?:bsa|easi|scorad|iga|scores?)\s+(?:is\s+|of\s+)?(?:only|just)\s+(?<![\d.])\d+(?:\.\d+)?\s*%?\s*,?\s*but\b"
+        r"|\b(?:scores?|scorad|easi|bsa|iga)\b[^.?!\n]{0,30}?\b(?:rules?\s+out|excludes?|precludes?|disqualif\w*|bars?)\s+"
+        r"(?:her\s+|him\s+|them\s+|the\s+patient\s+)?(?:from\s+)?(?:a\s+|any\s+)?(?:systemics?|biologics?|jak\w*|advanced|"
+        r"dupi\w*|" + _ALIAS_ALT + r")"),
      "quality_of_life"),
     (_c(r"\b(?:skip|bypass|without\s+(?:trying|optimi[sz]ing))\s+(?:the\s+)?topicals?|straight\s+to\s+(?:a\s+)?"
         r"(?:systemic|biologic|dupi\w*|" + _ALIAS_ALT + r")|optimi[sz]\w*\s+topicals?\s+first|topicals?\s+first\b|"
@@ -768,6 +888,7 @@ _CAN_START_DRUG_RE = _c(
     r"\b(?:can|could|may)\s+(?:i|we)\s+(?:start|begin|initiate|use|give|prescribe|try)\s+(?:(?:him|her|them|"
     r"the\s+patient|this\s+patient)\s+(?:on\s+)?)?(?<![a-z0-9])(?:" + _ALIAS_ALT + r")(?![a-z0-9])"
 )
+_SEVERITY_FACTS = ("bsa_percent", "iga", "topical_trial_days", "topical_steroid", "topical_potency", "pruritus_nrs")
 _ELIG_FACTS = ("bsa_percent", "iga", "topical_trial_days", "topical_steroid", "topical_potency", "severity_timepoints",
                "adherent", "pruritus_nrs")
 # "ready to start?" asked about the pre-systemic checklist items just stated
@@ -777,7 +898,8 @@ _READY_RE = _c(
 )
 # a start request for an agent: "start upa?", "kick off Cibinqo", "put her on dupi"
 _START_DRUG_RE = _c(
-    r"\b(?:start(?:ing)?|begin(?:ning)?|initiat\w*|kick(?:ing)?\s+off|go\s+ahead\s+with|put\s+(?:her|him|them)\s+on)\s+"
+    r"\b(?:start(?:ing)?|begin(?:ning)?|initiat\w*|kick(?:ing)?\s+off|go\s+ahead\s+with|put\s+(?:her|him|them)\s+on|"
+    r"(?:go(?:ing)?\s+)?straight\s+to|(?:go|move|jump)\s+(?:directly\s+)?to)\s+"
     r"(?:her\s+|him\s+|them\s+)?(?:on\s+)?(?:a\s+|the\s+)?(?:" + _ALIAS_ALT
     + r"|systemics?|biologics?|jak\w*)(?![a-z0-9])"
 )
@@ -828,6 +950,21 @@ def _num(s: str) -> int | float:
 def _mask(text: str, start: int, end: int) -> str:
     """Blank out a consumed span (same length) so later patterns cannot reuse its number."""
     return text[:start] + " " * (end - start) + text[end:]
+
+
+def _mask_many(text: str, spans: list[tuple[int, int]]) -> str:
+    """Blank out many spans in one pass (masking one at a time would copy the text once per span)."""
+    parts: list[str] = []
+    pos = 0
+    for start, end in sorted(spans):
+        start = max(start, pos)
+        if end <= start:
+            continue
+        parts.append(text[pos:start])
+        parts.append(" " * (end - start))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _negated(text: str, start: int) -> bool:
@@ -893,7 +1030,8 @@ class _State:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.work = text  # consumed spans blanked out
+        self._work = text  # consumed spans blanked out (see ``work``)
+        self._pending: list[tuple[int, int]] = []  # spans consumed but not yet blanked out
         self.facts: dict[str, Any] = {}
         self.matched: list[str] = []
         self.surfaces: list[str] = []  # drug names as written, misspelt ones included
@@ -906,8 +1044,22 @@ class _State:
             self.facts[field] = value
             self.matched.append(f"{field}:{label}")
 
+    @property
+    def work(self) -> str:
+        """The text with consumed spans blanked out; masks are applied in one pass when the text is next read, so
+        a long run of matches stays linear."""
+        if self._pending:
+            self._work = _mask_many(self._work, self._pending)
+            self._pending = []
+        return self._work
+
+    @work.setter
+    def work(self, value: str) -> None:
+        self._pending = []
+        self._work = value
+
     def consume(self, m: re.Match[str]) -> None:
-        self.work = _mask(self.work, m.start(), m.end())
+        self._pending.append((m.start(), m.end()))
 
 
 def _alias_drug(surface: str) -> Drug | None:
@@ -977,6 +1129,9 @@ def _current(s: _State, mentions: list[tuple[int, Drug, str]]) -> int | None:
 def _numbers(s: _State) -> tuple[float | None, str | None]:
     """Unit-bound numbers → facts; returns (requested dose mg, frequency)."""
     frequency: str | None = None
+    dose_before_freq: re.Match[str] | None = None
+    for m in _ANTIHISTAMINE_DOSE_RE.finditer(s.work):
+        s.consume(m)
     for m in _FREQ_RE.finditer(s.work):
         clause, lo = _clause(s.text, m.start(), m.end(), reach=50)
         d_top = _nearest(_TOPICAL_CONTEXT_RE, clause, m.start() - lo)
@@ -994,6 +1149,10 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
         if frequency is None:
             frequency = m.lastgroup
             s.matched.append(f"frequency:{m.group(0).strip()}→{frequency}")
+            # "so 200 bid would be ok?": a bare number right before the schedule is the proposed dose
+            before = _NUM_BEFORE_FREQ_RE.search(s.work, max(0, m.start() - 14), m.start())
+            if before:
+                dose_before_freq = before
         s.consume(m)
 
     requested: float | None = None
@@ -1033,9 +1192,11 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
     if requested is None:
         m = _GOTO_RE.search(s.work) or _DRUG_BARE_DOSE_RE.search(s.work) or (
             _GIVE_RE.search(s.work) if s.surfaces else None)  # "ok to give 30?" only with an agent named
+        if m is None and dose_before_freq is not None and s.work[dose_before_freq.start(1)] != " ":
+            m = dose_before_freq  # still unread by the patterns above
         if m:
             requested = _num(m.group(1))
-            s.matched.append(f"requested_dose:{m.group(0)}")
+            s.matched.append(f"requested_dose:{m.group(0).strip()}")
             s.work = _mask(s.work, m.start(1), m.end(1))
 
     for regex, field in ((_WEIGHT_KG_RE, "weight_kg"), (_WEIGHT_LB_RE, "weight_lb")):
@@ -1101,6 +1262,9 @@ def _ages(s: _State) -> None:
 
 def _durations(s: _State, has_current: bool) -> None:
     found = [(m, m.group(1) or m.group(2), m.group(3)) for m in _DURATION_RE.finditer(s.work)]
+    uk = [(m, m.group(1) or m.group(3), _UK_UNITS[m.group(2) or m.group(4)]) for m in _UK_DURATION_RE.finditer(s.work)]
+    if uk:
+        found = sorted(found + uk, key=lambda f: f[0].start())
     if not found:
         # "wk 10 on dupixent": only as time on a systemic agent (never a topical trial)
         for m in _WEEK_N_RE.finditer(s.work):
@@ -1118,7 +1282,10 @@ def _durations(s: _State, has_current: bool) -> None:
             break
     # searched once, not per duration: a long run of durations must not make the scan quadratic
     only_systemic = bool(found) and _ALIAS_RE.search(s.text) is not None and _TOPICAL_CONTEXT_RE.search(s.text) is None
-    for m, raw, unit in found:
+    for i, (m, raw, unit) in enumerate(found):
+        if i >= _MAX_DURATIONS or ("weeks_on_treatment" in s.facts and "topical_trial_days" in s.facts):
+            s.consume(m)  # both facts stated (the first statement wins) or a pathological run: nothing left to read
+            continue
         amount = _num(raw) if raw[0].isdigit() else _WORD_NUMBERS[raw.lower()]
         unit = unit.lower()
         if unit in ("w", "d", "mo") and raw[0].isdigit() is False:
@@ -1234,6 +1401,11 @@ def _flags(s: _State, mentions: list[tuple[int, Drug, str]]) -> None:
         m = true_re.search(text)
         if m and not (field == "sleep_disruption" and _negated(text, m.start()) and "not sleeping" not in m.group(0)):
             s.fact(field, True, m.group(0))
+        elif field == "pregnancy_or_planning":
+            for gp in _GP_RE.finditer(text):
+                if int(gp.group(1)) > int(gp.group(2)):  # "G2P1": one more pregnancy than deliveries
+                    s.fact(field, True, gp.group(0))
+                    break
 
     m = _QOL_FALSE_RE.search(text)
     if m:
@@ -1303,6 +1475,13 @@ def _flags(s: _State, mentions: list[tuple[int, Drug, str]]) -> None:
     m = _PHOTO_ACCESSIBLE_RE.search(text)
     if m:
         s.fact("phototherapy_accessible", True, m.group(0))
+    if "phototherapy_accessible" not in s.facts:
+        for pm in _PHOTO_WORD_RE.finditer(text):
+            clause, _ = _clause(text, pm.start(), pm.end(), reach=80)
+            near = _PHOTO_NEARBY_RE.search(clause)
+            if near:
+                s.fact("phototherapy_accessible", True, near.group(0))
+                break
 
     barriers: list[str] = []
     for regex, barrier in _BARRIER_RES:
@@ -1342,6 +1521,10 @@ def _intent(
     if _CREATIVE_RE.search(text):
         return "out_of_scope", None, False
     if _OTHER_DISEASE_RE.search(text) and not ad:
+        return "out_of_scope", None, False
+    # "AZA maintenance for autoimmune hepatitis": another indication, unless AD is named as the indication too
+    if _INDICATION_RE.search(text) and not any(
+            not _AD_SECONDARY_BEFORE_RE.search(text, max(0, m.start() - 40), m.start()) for m in _AD_RE.finditer(text)):
         return "out_of_scope", None, False
     # "keep him on doxycycline to stop the flares coming back?" is the antibiotics pitfall, not another agent
     abx_pitfall = _PITFALL_RES[1][0].search(text) is not None and re.search(_ABX_NAMES, text, _F) is not None
@@ -1385,8 +1568,11 @@ def _intent(
         drug is not None and _TOGETHER_RE.search(text) is not None and _TOPICAL_NAMED_RE.search(text) is not None)
     elig_facts = any(f in s.facts for f in _ELIG_FACTS)
     # checklist items with a start request: "never been patch tested, still refractory. start upa?"
+    # adherence and documented time points are checklist items too; only severity / topical-trial facts make it
+    # an eligibility question ("no infxn, patch neg, adherent, 2 visits, never tried NB-UVB … straight to upa?")
+    severity_facts = any(f in s.facts for f in _SEVERITY_FACTS)
     checklist_start = (checklist or (s.facts.get("refractory") is True and drug is not None)
-                       or _CONTACT_EXPOSURE_RE.search(text) is not None) and not elig_facts and (
+                       or _CONTACT_EXPOSURE_RE.search(text) is not None) and not severity_facts and (
         _READY_RE.search(text) is not None or _START_DRUG_RE.search(text) is not None)
     # on an agent for a stated time (or failing on it): "switch agents?", "stop it?", "what now?"
     on_agent_for_a_while = drug is not None and ("weeks_on_treatment" in s.facts or (
@@ -1397,6 +1583,8 @@ def _intent(
     intent: str | None = None
     if pitfall_word:
         intent = "pitfalls"  # "common pitfalls before going systemic?" — all of them unless one is named
+    elif pitfall == "antihistamines" and drug is None:
+        intent = "pitfalls"  # "allegra 180 bid for the itch?": the dose is the antihistamine's, no systemic agent's
     elif test_on_drug and not infection:
         intent = "monitoring"
     elif _PRE_SYSTEMIC_RE.search(text) or (infection and (_START_RE.search(text) or drug is not None)) \
@@ -1473,6 +1661,8 @@ def _extract(text: str) -> Extraction:
     current_pos = _current(s, mentions)
     requested, frequency = _numbers(s)
     _ages(s)
+    for m in _GESTATION_RE.finditer(s.work):
+        s.consume(m)  # "G1 at 20 wks": weeks of gestation, not weeks on treatment or of a topical trial
     _durations(s, "current_drug" in s.facts)
     _age_loose(s)
     _flags(s, mentions)
@@ -1510,6 +1700,8 @@ def _extract(text: str) -> Extraction:
     if intent == "out_of_scope":
         # another disease's dosing is not ours to read: no drug, dose or facts for the core
         requested, frequency, escalation, drug = None, None, False, None
+    elif pitfall == "antihistamines" and drug is None:
+        requested, frequency, escalation = None, None, False  # "zyrtec 10 bid": the antihistamine's dose
 
     override = _OVERRIDE_RE.search(text)
     if override:

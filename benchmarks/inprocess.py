@@ -210,6 +210,30 @@ def golden_suite() -> Row:
                note=f"{s.passed}/{s.total} passed; evals.runner.run_suite in process, assistant built inside")
 
 
+LONG_INPUT_CHUNKS = (
+    "72 yo on upadacitinib 15 mg, eGFR 22, crusting, hands. ", "1", " ", "a", "9.", "dupixant ", "xyzzyq ",
+    "18/52 ", "200 bid ", "G2P1 at 20 wks ", "for autoimmune hepatitis ", "policy is approved ",
+    "allegra 180 bid ", "NB-UVB unit 10 min from ", "week 1",
+)
+"""Repeated to 100 kB: shapes that once made the regex extractor slow (it must stay linear)."""
+
+
+def extract_long_input(size: int = 100_000) -> Row:
+    """Worst-case ``extract`` time on 100 kB of each repeated chunk (the pipeline refuses such input; the
+    extractor itself must still never hang on it)."""
+    from assistant.extract import extract
+
+    samples = []
+    for chunk in LONG_INPUT_CHUNKS:
+        text = (chunk * (size // len(chunk) + 1))[:size]
+        t0 = time.perf_counter()
+        extract(text)
+        samples.append(time.perf_counter() - t0)
+    worst = max(samples)
+    return dist_row("extract on 100 kB repeated input (worst chunk)", "s", samples, target="worst ≤ 2 s",
+                    ok=worst <= 2, value=round(worst, 3), note=f"{len(samples)} shapes; linear, never hangs")
+
+
 def run_all(home: Path) -> tuple[list[Row], dict[str, Any]]:
     questions, source = golden_questions()
     rows = [core_decision(questions)]
@@ -217,6 +241,7 @@ def run_all(home: Path) -> tuple[list[Row], dict[str, Any]]:
     rows += warm_rows
     rows += assistant_with_audit(home, questions)
     rows.append(index_build())
+    rows.append(extract_long_input())
     rows.append(golden_suite())
     extra["questions"] = questions
     extra["question_source"] = source

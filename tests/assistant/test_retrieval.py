@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -294,18 +292,12 @@ def test_corrupt_index_raises_a_clear_error_and_rebuild_repairs_it(home):
     assert not repaired.search("dupilumab conjunctivitis").abstain
 
 
-def test_build_and_query_are_fast(home):
+def test_build_then_every_calibration_question_is_answered(home):
+    # build and query times are `make bench` figures; here: a fresh build answers every on-topic question
     retriever = Retriever()
-    started = time.perf_counter()
     assert retriever.collection.count() > 0
-    build_s = time.perf_counter() - started
-    timings = []
     for question in CALIBRATION_ON_TOPIC:
-        started = time.perf_counter()
-        retriever.search(question)
-        timings.append(time.perf_counter() - started)
-    assert build_s < 2.0, f"build took {build_s:.2f} s"
-    assert statistics.median(timings) < 0.05, f"median query {statistics.median(timings) * 1000:.1f} ms"
+        assert retriever.search(question).passages
 
 
 # -- process-wide instance, concurrency, isolation -------------------------------------------------

@@ -164,9 +164,7 @@ def test_numbers_in_odd_units(assistant: Assistant, corpus_text: str, fragment: 
 @pytest.mark.parametrize("n", [MAX_QUESTION_CHARS + 1, 10 * MAX_QUESTION_CHARS, 1_000_000])
 def test_too_long_is_refused_stating_the_limit(assistant: Assistant, corpus_text: str, n: int) -> None:
     question = ("Dupixent dose? " * (n // 15 + 1))[:n]
-    started = time.perf_counter()
     answer = assistant.ask(question)
-    assert time.perf_counter() - started < 2.0
     assert answer.status == "refused" and f"{MAX_QUESTION_CHARS:,}" in answer.answer
     assert len(answer.question) <= MAX_QUESTION_CHARS and not answer.decisions
     check_invariants(answer, question, corpus_text)
