@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .agent_facts import agent_fact_decisions
+from .agent_facts import STATEMENTS, agent_fact_decisions
 from .checklist import checklist_decisions
 from .choice import choice_decisions, teratogenicity_decisions
 from .decision import CoreResult, Decision, Status
@@ -27,6 +27,14 @@ def _dose(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
     return out
 
 
+def _pre_systemic(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
+    out = checklist_decisions(book, facts, q)
+    if q.drug is not None and ("monitoring", q.drug) in STATEMENTS:
+        # "before starting azathioprine": the agent's own baseline checks (TPMT, CBC/CMP, BP) belong here too
+        out += agent_fact_decisions(book, facts, q.model_copy(update={"topic": "monitoring"}))
+    return out
+
+
 def _overview(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
     return [book.decision(
         "OVERVIEW", verdict="overview",
@@ -40,7 +48,7 @@ def _overview(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
 _ROUTES: dict[Topic, Callable[[Rulebook, PatientFacts, Query], list[Decision]]] = {
     "dose": _dose,
     "eligibility": eligibility_decisions,
-    "pre_systemic": checklist_decisions,
+    "pre_systemic": _pre_systemic,
     "choice": choice_decisions,
     "monitoring": agent_fact_decisions,
     "adverse_effects": agent_fact_decisions,

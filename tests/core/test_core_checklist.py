@@ -36,7 +36,8 @@ def test_bacterial_superinfection_requires_antibiotics_first(ask: Any) -> None:
 
 def test_eczema_herpeticum_requires_antivirals_first(ask: Any) -> None:
     result = ask({**ALL_DONE, "eczema_herpeticum": True}, topic="pre_systemic", drug="dupilumab")
-    summary, detail = result.decisions
+    summary, detail, baseline = result.decisions  # the agent's own baseline checks come last
+    assert baseline.rule_id == "MON-DUPILUMAB"
     assert summary.verdict == "action_required"
     assert summary.statement.startswith("Do not start dupilumab yet")
     assert "antivirals before starting immunosuppression" in summary.statement
@@ -100,3 +101,18 @@ def test_infections_are_listed_first(ask: Any) -> None:
     facts = {**ALL_DONE, "bacterial_superinfection": True, "contact_dermatitis_excluded": False}
     summary = ask(facts, topic="pre_systemic").decisions[0]
     assert summary.statement.index("systemic antibiotics") < summary.statement.index("patch testing")
+
+
+@pytest.mark.parametrize(
+    ("drug", "extra_rule"),
+    [
+        ("azathioprine", "MON-AZATHIOPRINE"),  # TPMT before initiation is part of starting it
+        ("cyclosporine", "MON-CYCLOSPORINE"),  # baseline CBC, CMP, blood pressure
+        ("dupilumab", "MON-DUPILUMAB"),  # ocular surveillance
+        ("upadacitinib", None),  # the guideline gives no monitoring for it: nothing is added
+    ],
+)
+def test_checklist_for_an_agent_adds_its_own_baseline_checks(ask: Any, drug: str, extra_rule: str | None) -> None:
+    rules = [d.rule_id for d in ask({}, topic="pre_systemic", drug=drug).decisions]
+    assert rules[0] == "PRE-CHECKLIST"
+    assert (extra_rule in rules) if extra_rule else not any(r.startswith(("MON-", "INFO-")) for r in rules)
