@@ -74,7 +74,10 @@ def _c(pattern: str) -> re.Pattern[str]:
 
 # A number that starts at a number boundary. A leading minus is kept when it stands alone ("weight -5 kg") so
 # impossible values reach validation and are rejected with a reason; "1-4 weeks" and "IL-13" are not negatives.
-_N = r"(?<![\d.])((?:(?<![\w.-])-)?\d+(?:\.\d+)?)"
+# Thousands separators ("1,500") and decimal commas ("72,5") are read as written, never split into two numbers.
+_N = r"(?<![\d.,])((?:(?<![\w.-])-)?(?:\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+|,\d{1,2}(?![\d.,]))?))"
+_NOW_RE = re.compile(r"\b(?:now|currently|today|is|he'?s|she'?s|turned|presently|at present|actually|sorry|"
+                     r"correction|i mean|rather|latest)\b", re.IGNORECASE)
 _WORD_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "sixteen": 16, "twenty": 20,
@@ -375,6 +378,7 @@ _EXPECTING = (
 _PREG_TRUE_RE = _c(
     r"\b(?:pregnant|(?:planning|plans?|planned|wants?|wanting|hoping|trying)\s+(?:for\s+|to\s+(?:get\s+|become\s+)?)?"
     r"(?:a\s+)?(?:pregnancy|pregnant|conceive|baby)|trying\s+to\s+conceive|ttc|(?:in|during)\s+pregnancy|"
+    r"ivf|in\s+vitro\s+fertili[sz]ation|fertility\s+treatment|embryo\s+transfer|egg\s+retrieval|"
     r"expecting\s+(?:a\s+baby|twins|her\s+(?:first|second|third)\s+(?:baby|child)))\b"
     r"|" + _EXPECTING + r"|" + _GESTATION_RE.pattern + r"|" + _GRAVIDA
 )
@@ -940,7 +944,9 @@ _NEW_PATIENT_RE = _c(r"\b(?:new|another|different|next|separate)\s+(?:patient|pt
 
 # ---------------------------------------------------------------------------------------------- helpers
 def _num(s: str) -> int | float:
-    """'72' → 72, '72.5' → 72.5; huge or odd values stay floats (inf included) so the caller rejects them."""
+    """'72' → 72, '72.5' and '72,5' (decimal comma) → 72.5, '1,500' → 1500; huge or odd values stay floats (inf
+    included) so the caller rejects them."""
+    s = s.replace(",", "") if re.fullmatch(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?", s) else s.replace(",", ".")
     value = float(s)
     if "." in s or not math.isfinite(value) or abs(value) > 1e15:
         return value
@@ -1038,11 +1044,32 @@ class _State:
         self.barrier_spans: list[tuple[int, int]] = []  # clauses stating a first-line barrier
         self.alias_spans: list[tuple[int, int]] = []  # systemic drug names as written
         self.escalate = False  # "15 -> 30": a stated increase of the dose
+        self.conflicts: dict[str, list[Any]] = {}  # field -> different values stated in this one message
+        self.current: dict[str, tuple[Any, str] | None] = {}  # field -> the value marked as current ("now 66")
+
+    def settle_conflicts(self) -> None:
+        """Keep a value marked as current ("he's 66 now"); otherwise drop the fact, so it is asked, not guessed."""
+        for field, values in self.conflicts.items():
+            chosen = self.current.get(field)
+            self.matched = [m for m in self.matched if not m.startswith(f"{field}:")]
+            if chosen is not None:
+                self.facts[field] = chosen[0]
+                self.matched.append(f"{field}:{chosen[1]}")
+            else:
+                del self.facts[field]
+                self.matched.append(f"conflict:{field} has {len(set(values))} different values")
 
     def fact(self, field: str, value: Any, label: str) -> None:
-        if field not in self.facts:  # first statement wins within one message
+        if field not in self.facts:
             self.facts[field] = value
             self.matched.append(f"{field}:{label}")
+        elif self.facts[field] != value and isinstance(value, int | float) and not isinstance(value, bool):
+            # two different numbers for one fact in one message ("started at 61, now 66"): never pick one silently
+            self.conflicts.setdefault(field, [self.facts[field]]).append(value)
+            self.current.setdefault(field, None)
+            if _NOW_RE.search(label) or _NOW_RE.search(self.text, max(0, self.text.find(label) - 16),
+                                                        max(0, self.text.find(label))):
+                self.current[field] = (value, label)
 
     @property
     def work(self) -> str:
@@ -1666,6 +1693,7 @@ def _extract(text: str) -> Extraction:
     _durations(s, "current_drug" in s.facts)
     _age_loose(s)
     _flags(s, mentions)
+    s.settle_conflicts()
 
     current = s.facts.get("current_drug")
     drug: Drug | None = None

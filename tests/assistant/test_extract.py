@@ -1020,3 +1020,30 @@ def test_100kb_new_patterns(chunk: str) -> None:
     text = (chunk * (100_000 // len(chunk) + 1))[:100_000]
     e = extract(text)
     assert not any(m.startswith("error:") for m in e.matched)
+
+
+# --- numbers written in other ways, and one fact stated twice -----------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "facts", "requested"),
+    [
+        ("ciclosporin dose for a pt weighing 72,5 kg?", {"weight_kg": 72.5}, None),  # decimal comma, not "5 kg"
+        ("eGFR 24,5 - rinvoq?", {"egfr": 24.5}, None),  # decimal comma on another measure
+        ("wt 1,500 kg per the letter", {"weight_kg": 1500}, None),  # thousands separator: impossible, then refused
+        ("1,500 mg MMF bid ok?", {}, 1500),  # thousands separator in a dose
+        ("BSA 12,IGA 3", {"bsa_percent": 12, "iga": 3}, None),  # a list comma is not a decimal comma
+        ("started rinvoq at age 61, he is 66 now", {"age_years": 66}, None),  # two ages: the one marked current
+        ("weight 70 kg ... actually 80 kg", {"weight_kg": 80}, None),  # a correction wins
+        ("36F starting IVF next spring", {"pregnancy_or_planning": True, "age_years": 36}, None),  # IVF = planning
+    ],
+)
+def test_number_formats_and_restated_facts(text: str, facts: dict[str, Any], requested: float | None) -> None:
+    e = extract(text)
+    for field, value in facts.items():
+        assert e.facts.get(field) == value, e.facts
+    assert e.requested_dose_mg == requested
+
+
+def test_two_different_values_without_a_marker_are_dropped_not_guessed() -> None:
+    e = extract("pt weighs 60 kg, or 75 kg per the nurse - csa dose?")
+    assert "weight_kg" not in e.facts
+    assert "conflict:weight_kg has 2 different values" in e.matched
