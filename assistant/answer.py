@@ -6,12 +6,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core import Citation, Decision
+from core import Citation, Decision, Verdict
 
-__all__ = ["AnswerStatus", "ContextPassage", "GuardEvent", "Answer", "Mode"]
+__all__ = ["AnswerStatus", "ContextPassage", "FactSource", "GuardEvent", "Answer", "Mode"]
 
 AnswerStatus = Literal["answered", "needs_info", "not_covered", "out_of_scope", "refused"]
 Mode = Literal["offline", "openai"]
+FactSource = Literal["this message", "earlier", "panel", "model"]
 
 
 class ContextPassage(BaseModel):
@@ -54,13 +55,15 @@ class Answer(BaseModel):
     answer: str
     """The text shown to the user; contains every decision's statement verbatim."""
     decisions: list[Decision] = Field(default_factory=list)
-    """The core's decisions, primary first."""
+    """The core's decisions: blocks first, then cautions, then what was asked."""
     citations: list[Citation] = Field(default_factory=list)
     """Every citation of every decision, de-duplicated, in order."""
     facts: dict[str, Any] = Field(default_factory=dict)
     """What was understood about the patient (known fields only)."""
     missing: list[str] = Field(default_factory=list)
     """Facts needed to answer, when status is needs_info."""
+    fact_sources: dict[str, FactSource] = Field(default_factory=dict)
+    """Where each fact in ``facts`` came from (this message, an earlier one, the patient panel, the model)."""
     mode: Mode = "offline"
     """offline or openai."""
     corpus_sha256: str
@@ -77,6 +80,8 @@ class Answer(BaseModel):
     """Input problems (impossible values, too long …), one clear message each."""
     guard: list[GuardEvent] = Field(default_factory=list)
     """Guard checks on generated text; a failed one means the deterministic answer was used."""
+    verdict: Verdict = "info"
+    """go, dont, cant_say or info: ``dont`` whenever a decision blocks (colour the answer by this)."""
     model: str | None = None
     """LLM model name in openai mode."""
     understood: list[str] = Field(default_factory=list)

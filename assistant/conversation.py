@@ -19,6 +19,10 @@ Merge rules (``Conversation.update``):
 * A message that only states or corrects facts ("actually her latest eGFR came back 24", "update: labs came back,
   eGFR 24") has no intent of its own (the extractor reports ``intent=None``), so the previous question is kept
   and only the facts change.
+* A hypothetical ("and if she were 70?", "what if …") is merged like any follow-up, but the caller answers it
+  on the merged copy and keeps the stored facts (``Turn.hypothetical``); the answer says so.
+* A new question that states another age, not as a correction ("actually", "sorry") or a hypothetical, looks
+  like another patient: the earlier facts are not carried over (``Turn.not_carried``) and the answer says so.
 * ``new_patient`` ("new patient: …") drops all facts and the previous question before merging; with
   ``follow_up`` also set and no intent of its own ("new patient, 9 years old — same question") the previous
   question (intent, drug, requested dose/frequency/escalation/pitfall) is kept and only the facts are dropped.
@@ -74,6 +78,10 @@ class Turn(BaseModel):
     """Effective proposed frequency."""
     escalation: bool
     """Effective escalation flag."""
+    requested_dose_mg_per_kg_day: float | None = None
+    """Effective proposed weight-based dose in mg/kg/day."""
+    other_drugs: tuple[Drug, ...] = ()
+    """Further agents named (safety rules run for each)."""
     pitfall: PitfallTopic | None
     """Effective pitfall topic."""
     facts: dict[str, Any]
@@ -84,6 +92,10 @@ class Turn(BaseModel):
     """Facts this message removed because a newer statement superseded them."""
     follow_up: bool = False
     """The message was read as a follow-up to the previous turn."""
+    hypothetical: bool = False
+    """A hypothetical about the same patient: the caller evaluates it and keeps the stored facts."""
+    not_carried: dict[str, Any] = Field(default_factory=dict)
+    """Earlier facts dropped because the message looks like another patient (a new age, not a correction)."""
     override_attempt: bool = False
     """The message tried to override the rules."""
     extraction: Extraction
@@ -99,8 +111,10 @@ class Turn(BaseModel):
                 drug=self.drug,
                 requested_dose_mg=self.requested_dose_mg,
                 requested_frequency=self.requested_frequency,
+                requested_dose_mg_per_kg_day=self.requested_dose_mg_per_kg_day,
                 escalation=self.escalation,
                 pitfall=self.pitfall,
+                other_drugs=tuple(d for d in self.other_drugs if d != self.drug),
             )
         except ValidationError:
             return None
@@ -121,6 +135,10 @@ class Conversation(BaseModel):
     """Last proposed dose in mg."""
     requested_frequency: Frequency | None = None
     """Last proposed frequency."""
+    requested_dose_mg_per_kg_day: float | None = None
+    """Last proposed weight-based dose in mg/kg/day."""
+    other_drugs: tuple[Drug, ...] = ()
+    """Further agents named with the last question."""
     escalation: bool = False
     """Last escalation flag."""
     pitfall: PitfallTopic | None = None
@@ -146,8 +164,16 @@ class Conversation(BaseModel):
         """Keep ``question`` as context for later turns (the most recent ``MAX_HISTORY`` only)."""
         self.questions = [*self.questions, question][-MAX_HISTORY:]
 
+    def _looks_like_another_patient(self, e: Extraction) -> bool:
+        """A new question stating another age, not as a correction or a hypothetical: probably another patient."""
+        old, new = self.facts.get("age_years"), e.facts.get("age_years")
+        return (e.intent not in (None, "out_of_scope") and not e.follow_up and not e.correction and not e.hypothetical
+                and not e.new_patient and isinstance(old, int | float) and isinstance(new, int | float) and old != new)
+
     def _clear_question(self) -> None:
         self.requested_dose_mg = None
+        self.requested_dose_mg_per_kg_day = None
+        self.other_drugs = ()
         self.requested_frequency = None
         self.escalation = False
         self.pitfall = None
@@ -185,6 +211,11 @@ class Conversation(BaseModel):
 
     def update(self, extraction: Extraction) -> Turn:
         """Merge one message (see the module docstring for the rules) and return the resulting turn."""
+        not_carried: dict[str, Any] = {}
+        if self._looks_like_another_patient(extraction):
+            not_carried = dict(self.facts)
+            self.facts = {}
+            self.last_numeric = ()
         if extraction.new_patient:
             keep = extraction.follow_up and extraction.intent is None
             question = (self.intent, self.drug, self.requested_dose_mg, self.requested_frequency, self.escalation,
@@ -214,11 +245,15 @@ class Conversation(BaseModel):
         if follow_up:
             if extraction.drug is not None and extraction.drug != self.drug:
                 self.requested_dose_mg = None
+                self.requested_dose_mg_per_kg_day = None
                 self.requested_frequency = None
                 self.escalation = False
                 self.drug = extraction.drug
             if extraction.requested_dose_mg is not None:
                 self.requested_dose_mg = extraction.requested_dose_mg
+            if extraction.requested_dose_mg_per_kg_day is not None:
+                self.requested_dose_mg_per_kg_day = extraction.requested_dose_mg_per_kg_day
+            self.other_drugs = tuple(dict.fromkeys((*self.other_drugs, *extraction.other_drugs)))
             if extraction.requested_frequency is not None:
                 self.requested_frequency = extraction.requested_frequency
             self.escalation = self.escalation or extraction.escalation
@@ -229,6 +264,8 @@ class Conversation(BaseModel):
             if extraction.drug is not None:
                 self.drug = extraction.drug
             self.requested_dose_mg = extraction.requested_dose_mg
+            self.requested_dose_mg_per_kg_day = extraction.requested_dose_mg_per_kg_day
+            self.other_drugs = tuple(extraction.other_drugs)
             self.requested_frequency = extraction.requested_frequency
             self.escalation = extraction.escalation
             self.pitfall = extraction.pitfall
@@ -238,12 +275,16 @@ class Conversation(BaseModel):
             drug=self.drug,
             requested_dose_mg=self.requested_dose_mg,
             requested_frequency=self.requested_frequency,
+            requested_dose_mg_per_kg_day=self.requested_dose_mg_per_kg_day,
+            other_drugs=self.other_drugs,
             escalation=self.escalation,
             pitfall=self.pitfall,
             facts=dict(self.facts),
             changed=changed,
             removed=removed,
             follow_up=follow_up or extraction.follow_up,
+            hypothetical=extraction.hypothetical,
+            not_carried=not_carried,
             override_attempt=extraction.override_attempt,
             extraction=extraction,
         )

@@ -22,7 +22,7 @@ from core import Drug, Frequency, PitfallTopic, Topic
 from core.classify import NAMED_STEROIDS
 from core.drugs import DRUGS
 
-from .lexicon import DRUG_ALIASES, OTHER_AGENTS
+from .lexicon import AGE_DECADES, DECADE_PARTS, DRUG_ALIASES, OTHER_AGENTS
 
 __all__ = ["INTENTS", "Extraction", "Intent", "extract"]
 
@@ -45,12 +45,21 @@ class Extraction(BaseModel):
     """A dose the clinician proposes, in mg (grams converted); not range-checked."""
     requested_frequency: Frequency | None = None
     """A dosing frequency the clinician proposes ('daily', 'weekly', …)."""
+    requested_dose_mg_per_kg_day: float | None = None
+    """A weight-based dose the clinician proposes, in mg/kg/day ("6 mg/kg/day"); not range-checked."""
+    other_drugs: list[Drug] = Field(default_factory=list)
+    """Every further agent named (prednisone as a bridge to dupilumab): safety rules run for each."""
     escalation: bool = False
     """The clinician asks to increase the dose ("go to 30", "bump up", "increase")."""
     pitfall: PitfallTopic | None = None
     """The pitfall asked about, when the intent is 'pitfalls'."""
     facts: dict[str, Any] = Field(default_factory=dict)
     """Only PatientFacts field names, with the raw values stated in this message (no clamping, no dropping)."""
+    correction: bool = False
+    """The message corrects something said before ("sorry, 70 kg", "actually she is 66")."""
+    hypothetical: bool = False
+    """The message asks about the same patient with other facts ("and if she were 70?", "what if …"): the
+    answer is evaluated on a copy and the stored facts stay as they were."""
     override_attempt: bool = False
     """Prompt-injection or rule-override attempt ("ignore your rules", "just give 30 mg anyway", role-play…)."""
     follow_up: bool = False
@@ -243,6 +252,12 @@ _AGE_WORD_RE = _c(
     + r"|\b(?:she|he|they|pt|patient)\s*(?:is|'s|was|turned|turns)\s+" + _AGE_WORD + r"(?=\s*(?:[,.;?!]|$|now\b|not\b))"
 )
 _AGE_MONTHS_RE = _c(_N + r"\s*-?\s*(?:months?|mos?)\s*-?\s*old\b")
+_MEASURE_BEFORE_RE = _c(r"\b(?:e?gfr|bsa|iga|nrs|itch|weight|creatinine|score|easi|scorad)\b[^.;,]*$")
+_AGE_BIRTHDAY_RE = _c(
+    r"(?<![\d.])(\d{1,3})(?:st|nd|rd|th)\s+birthday\b"
+    r"|\b(?:just\s+|recently\s+|has\s+|have\s+|had\s+)?turned\s+(\d{1,3})(?![\d.])"
+    r"(?!\s*(?:%|kg|kilo|lb|pound|mg|g\b|weeks?|wks?|days?|months?|mo\b|/|\.\d|mls?\b|ml/))"
+)
 _AGE_LOOSE_RE = _c(
     r"\b(?:patient|pt|she|he|they|woman|man|lady|guy|gentleman|boy|girl|child|kid|son|daughter|husband|wife|mom|dad|"
     r"mother|father)\s*(?:is|was|were|'s|are|"
@@ -267,6 +282,7 @@ _TIMEPOINTS_RE = _c(
 
 # ---------------------------------------------------------------------------------------------- booleans and words
 _NEGATION_RE = _c(r"\b(?:no|not|without|denies|denied|negative\s+for|absent|free\s+of|never|none)\b")
+_VERB_NEGATORS = frozenset({"not", "never"})
 _CLAUSE_END = re.compile(r"[;:!?\n]|\.(?!\d)|,\s+but\b|\bbut\b")
 _SENTENCE_END = re.compile(r"[;!?\n]|\.(?!\d)")  # a decimal point ("0.1%") does not end a sentence
 
@@ -939,6 +955,9 @@ _FOLLOW_UP_RE = _c(
     r"(?:and|but)\s+(?:she|he|they)\b|and\s+\w+\s*\?\s*$|why\b|are\s+you\s+sure|explain|more\s+detail|"
     r"go\s+on|and\?|\?$)"
 )
+_HYPOTHETICAL_RE = _c(r"\b(?:what\s+if|if\s+(?:she|he|they|the\s+(?:patient|pt)|pt)\s+(?:were|was|had|weighed)|"
+                      r"suppose|supposing|hypothetically|say\s+(?:she|he|they)\s+(?:were|was))\b")
+_CORRECTION_RE = _c(r"\b(?:actually|sorry|correction|i\s+mean|i\s+meant|typo|rather|not\s+\d)\b")
 _NEW_PATIENT_RE = _c(r"\b(?:new|another|different|next|separate)\s+(?:patient|pt|case)\b")
 
 
@@ -979,7 +998,12 @@ def _negated(text: str, start: int) -> bool:
     cuts = list(_CLAUSE_END.finditer(window))
     if cuts:
         window = window[cuts[-1].end():]
-    return _NEGATION_RE.search(window) is not None
+    for m in _NEGATION_RE.finditer(window):
+        # "no crusting, weeping or pustules": a noun-list negator reaches across commas; "not using her creams,
+        # scared of steroids": a negated verb phrase ends at the comma
+        if m.group(0).lower() not in _VERB_NEGATORS or "," not in window[m.end():]:
+            return True
+    return False
 
 
 _SEGMENT_END = _c(
@@ -1278,6 +1302,11 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
 
 
 def _ages(s: _State) -> None:
+    for m in _AGE_BIRTHDAY_RE.finditer(s.work):
+        if _MEASURE_BEFORE_RE.search(s.text, max(0, m.start() - 16), m.start()):
+            continue  # "eGFR turned 25": a measurement, not a birthday
+        s.fact("age_years", _num(m.group(1) or m.group(2)), m.group(0).strip())  # a birthday just passed
+        s.consume(m)
     for m in _AGE_MONTHS_RE.finditer(s.work):
         s.fact("age_years", round(_num(m.group(1)) / 12, 2), m.group(0))
         s.consume(m)
@@ -1676,6 +1705,43 @@ def _intent(
     return intent, pitfall, follow
 
 
+_PER_KG_RE = _c(r"(?<![\d.,-])(\d+(?:[.,]\d+)?)\s*(?:mg|milligrams?)\s*(?:/|per|a)\s*(?:kg|kilo(?:gram)?s?)"
+                r"(?:\s*(?:/|per|a|each)\s*(?:day|d)\b)?(?!\s*-)")
+_DECADE_RE = _c(r"\b(?:in\s+(?:his|her|their|the)\s+)(?:(early|mid|late)[\s-]*)?(" + "|".join(AGE_DECADES) + r"|"
+                r"[1-9]0'?s)\b")
+_DECADE_BARE_RE = _c(r"\b(?:(early|mid|late)[\s-]*)([1-9]0'?s)\b")
+_AGE_FLOOR_RE = _c(r"\b(?:over|older\s+than|above|past)\s+(\d{2,3})(?:\s*(?:years?|yrs?|y/?o))?\b"
+                   r"(?!\s*(?:%|kg|lb|mg|ml|weeks?|days?|months?))")
+
+
+def _per_kg_request(s: _State) -> float | None:
+    """'6 mg/kg/day' proposed: the weight-based amount (a range such as '3-5 mg/kg/day' is the guideline's)."""
+    m = _PER_KG_RE.search(s.work)
+    if m is None:
+        return None
+    s.matched.append(f"requested_dose_mg_per_kg_day:{m.group(0).strip()}")
+    s.consume(m)
+    return _num(m.group(1).replace(",", "."))
+
+
+def _age_floor(s: _State) -> None:
+    """'in her seventies', 'late 60s', 'over 65': a lower bound on the age, only when no exact age is given."""
+    if "age_years" in s.facts:
+        return
+    m = _DECADE_RE.search(s.work) or _DECADE_BARE_RE.search(s.work)
+    if m is not None:
+        word = m.group(2).lower().rstrip("s").rstrip("'")
+        base = AGE_DECADES.get(m.group(2).lower()) if not word.isdigit() else int(word)
+        if base is not None:
+            s.fact("age_at_least_years", base + DECADE_PARTS.get((m.group(1) or "early").lower(), 0), m.group(0))
+            s.consume(m)
+            return
+    m = _AGE_FLOOR_RE.search(s.work)
+    if m is not None and 0 < _num(m.group(1)) <= 120:
+        s.fact("age_at_least_years", _num(m.group(1)), m.group(0))
+        s.consume(m)
+
+
 def _extract(text: str) -> Extraction:
     text = _CONTROL.sub(" ", text.translate(_TRANSLATE))
     s = _State(text)
@@ -1686,8 +1752,10 @@ def _extract(text: str) -> Extraction:
         if label not in s.matched and f"drug~:{surface}→{drug}" not in s.matched:
             s.matched.append(label)
     current_pos = _current(s, mentions)
+    per_kg = _per_kg_request(s)
     requested, frequency = _numbers(s)
     _ages(s)
+    _age_floor(s)
     for m in _GESTATION_RE.finditer(s.work):
         s.consume(m)  # "G1 at 20 wks": weeks of gestation, not weeks on treatment or of a topical trial
     _durations(s, "current_drug" in s.facts)
@@ -1752,10 +1820,15 @@ def _extract(text: str) -> Extraction:
         drug=drug,
         requested_dose_mg=float(requested) if requested is not None else None,
         requested_frequency=frequency,  # type: ignore[arg-type]
+        requested_dose_mg_per_kg_day=per_kg if intent != "out_of_scope" else None,
+        other_drugs=list(dict.fromkeys(d for _pos, d, _surface in asked if d != drug)) if intent != "out_of_scope"
+        else [],
         escalation=escalation,
         pitfall=pitfall,
         facts=s.facts,
         override_attempt=override is not None,
+        hypothetical=_HYPOTHETICAL_RE.search(text) is not None,
+        correction=_CORRECTION_RE.search(text) is not None,
         follow_up=(follow and not new_patient) or same_question,
         new_patient=new_patient,
         bare_number=bare,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from core import Drug
 
-__all__ = ["DRUG_ALIASES", "OTHER_AGENTS", "TERM_SYNONYMS"]
+__all__ = ["AGE_DECADES", "DECADE_PARTS", "DRUG_ALIASES", "OTHER_AGENTS", "TERM_SYNONYMS"]
 
 DRUG_ALIASES: dict[str, Drug] = {
     # dupilumab
@@ -104,3 +104,12 @@ OTHER_AGENTS: frozenset[str] = frozenset({
     "doxycycline", "minocycline", "amoxicillin", "metformin", "insulin", "ibuprofen", "acetaminophen",
     "paracetamol", "hydroxychloroquine", "plaquenil", "rituximab",
 })
+
+AGE_DECADES: dict[str, int] = {
+    "teens": 13, "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70,
+    "eighties": 80, "nineties": 90,
+}
+"""'in her seventies' → at least 70 years (a lower bound, never an exact age)."""
+
+DECADE_PARTS: dict[str, int] = {"early": 0, "mid": 3, "late": 6}
+"""How far into a decade 'early', 'mid' and 'late' put the lower bound ('late 60s' → at least 66)."""

@@ -17,24 +17,21 @@ from core import (
     PatientFacts,
     Query,
     Rulebook,
+    assess,
     build_rulebook,
-    decide,
     parse_facts,
 )
 from corpus import Corpus, get_corpus
 
-from .answer import Answer, AnswerStatus, ContextPassage, GuardEvent
+from .answer import Answer, AnswerStatus, ContextPassage, FactSource, GuardEvent
 from .conversation import Conversation, Turn
 from .extract import Extraction
 from .guard import check_explanation
 from .providers import Provider, provider_from_env
-from .render import OUT_OF_SCOPE_TEXT, REFUSED_TEXT, missing_text, render_answer
+from .render import FACT_LABELS, OUT_OF_SCOPE_TEXT, REFUSED_TEXT, missing_text, render_answer
 from .unread import unread_note, unread_numbers
 
 __all__ = ["MAX_QUESTION_CHARS", "Assistant", "ask", "get_assistant"]
-
-_PATIENT_GAPS = frozenset({"outside_population", "kidney_failure_not_addressed", "no_pediatric_dose"})
-"""Dose verdicts that mean: the guideline gives nothing for *this* patient."""
 
 MAX_QUESTION_CHARS = 2000
 """Longer questions are refused with a message stating this limit."""
@@ -65,6 +62,37 @@ def _with_sources(problems: list[str], matched: list[str]) -> list[str]:
         field = problem.partition(":")[0]
         out.append(f'{problem}, read from "{spans[field]}"' if field in spans else problem)
     return out
+
+
+def _fact_sources(turn: Turn, facts: PatientFacts) -> dict[str, FactSource]:
+    """Where each fact used came from: this message or an earlier one."""
+    return {k: "this message" if k in turn.changed else "earlier" for k in facts.known()}
+
+
+def _shown(field: str, value: Any) -> str:
+    label = FACT_LABELS.get(field, field.replace("_", " "))
+    if isinstance(value, bool):
+        return f"{label}: {'yes' if value else 'no'}"
+    if isinstance(value, list | tuple):
+        return f"{label}: {', '.join(map(str, value)) or 'none'}"
+    return f"{label} {value:g}" if isinstance(value, float) else f"{label} {value}"
+
+
+def _context_note(turn: Turn, facts: PatientFacts) -> str:
+    """Say which earlier facts the answer used, what was not carried over, and when it was a hypothetical."""
+    notes = []
+    if turn.not_carried:
+        dropped = "; ".join(_shown(k, v) for k, v in turn.not_carried.items() if k != "infection_signs")
+        notes.append(f"This looks like another patient (a new age), so earlier facts were not carried over "
+                     f"({dropped}). If it is the same patient, restate them.")
+    earlier = {k: v for k, v in facts.known().items() if k not in turn.changed and k != "infection_signs"}
+    if earlier:
+        notes.append("Using facts from earlier messages: " + "; ".join(_shown(k, v) for k, v in earlier.items())
+                     + ".")
+    if turn.hypothetical:
+        notes.append("Hypothetical: answered with the values in this message; the stored patient facts are "
+                     "unchanged.")
+    return "\n".join(notes)
 
 
 def _adopt(conv: Conversation, trial: Conversation, question: str, *, keep_facts: bool = False) -> None:
@@ -110,6 +138,8 @@ class Assistant:
 
     # -- steps ---------------------------------------------------------------------------------------------------
     def _base(self, question: str, **fields: Any) -> Answer:
+        if "verdict" not in fields:
+            fields["verdict"] = "cant_say" if fields.get("status") in ("needs_info", "not_covered") else "info"
         return Answer(mode=self.provider.mode, model=self.provider.model, corpus_sha256=self.corpus.sha256,
                       question=question, app_version=_VERSION, **fields)
 
@@ -137,7 +167,7 @@ class Assistant:
                               drug=turn.drug, facts=dict(conv.facts), guard=guard, understood=list(extraction.matched),
                               answer="I can't use these values, so nothing was decided: "
                                      + "; ".join(problems) + ". Please correct them and ask again.")
-        _adopt(conv, trial, question)
+        _adopt(conv, trial, question, keep_facts=turn.hypothetical)  # a hypothetical leaves the stored facts
         return self._answer(question, turn, extraction, facts, guard)
 
     def _answer(self, question: str, turn: Turn, extraction: Extraction, facts: PatientFacts,
@@ -164,6 +194,9 @@ class Assistant:
         else:
             text = render_answer(decisions, result.missing, lead)
         problems: list[str] = []
+        context_note = _context_note(turn, facts)
+        if context_note:
+            text = f"{text}\n{context_note}"
         if unread:
             problems.append(unread_note(unread))
             text = f"{text}\n{problems[-1]}"
@@ -181,23 +214,21 @@ class Assistant:
         if retrieval_error:
             problems.append(retrieval_error)
         citations = list(dict.fromkeys(c for d in decisions for c in d.citations))  # de-duplicated, in order
+        verdict = result.verdict
         return self._base(question, status=status, answer=text, decisions=decisions, citations=citations,
-                          missing=list(result.missing), problems=problems, **common)
+                          missing=list(result.missing), problems=problems, verdict=verdict,
+                          fact_sources=_fact_sources(turn, facts), **common)
 
     def _decide(self, turn: Turn, facts: PatientFacts) -> tuple[CoreResult, list[Decision]]:
-        """The core's result for this turn (its status and missing facts) and the decisions to show."""
+        """The core's assessment of this turn: every finding the facts trigger, then what was asked."""
         drug = turn.drug
         asked = turn.query()
-        result = decide(self.book, facts, asked or Query(topic="choice" if drug else "overview", drug=drug))
-        decisions = list(result.decisions)
-        if asked is None and drug is not None:
-            # "tell me about X" / "can I start X?": where X stands, then what the guideline says about its dose.
-            # A patient-specific gap (outside the population, kidney failure, a child) comes first and sets the status.
-            dose = decide(self.book, facts, Query(topic="dose", drug=drug))
-            if dose.decisions and dose.decisions[0].verdict in _PATIENT_GAPS:
-                return dose, list(dose.decisions) + decisions
-            decisions += dose.decisions
-        return result, decisions
+        if asked is None:
+            # "tell me about X" / "can I start X?": where X stands, then what the guideline says about its dose
+            asked = Query(topic="choice" if drug else "overview", drug=drug, also=("dose",) if drug else (),
+                          other_drugs=turn.other_drugs)
+        result = assess(self.book, facts, asked)
+        return result, list(result.decisions)
 
     def _context(self, question: str) -> tuple[list[ContextPassage], bool, str | None]:
         """Retrieved passages, the abstain signal, and what went wrong if the index could not be used.

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from core import Decision
 
-__all__ = ["MISSING_LABELS", "OUT_OF_SCOPE_TEXT", "REFUSED_TEXT", "missing_text", "render_answer"]
+__all__ = ["FACT_LABELS", "MISSING_LABELS", "OUT_OF_SCOPE_TEXT", "REFUSED_TEXT", "missing_text", "render_answer"]
 
 MISSING_LABELS: dict[str, str] = {
     "age_years": "the patient's age",
@@ -21,6 +21,18 @@ MISSING_LABELS: dict[str, str] = {
     "question": "a question",
     "clarification": "what the number in your message refers to",
 }
+
+FACT_LABELS: dict[str, str] = {
+    "age_years": "age", "age_at_least_years": "age at least", "age_group": "age group", "weight_kg": "weight (kg)",
+    "weight_lb": "weight (lb)", "egfr": "eGFR", "ckd_stage": "CKD stage", "severe_renal_impairment":
+    "severe renal impairment", "bsa_percent": "BSA %", "iga": "IGA", "pruritus_nrs": "itch NRS",
+    "qol_impaired": "quality of life impaired", "high_impact_areas": "high-impact areas",
+    "topical_trial_days": "topical trial (days)", "topical_potency": "topical potency",
+    "topical_steroid": "topical steroid", "pregnancy_or_planning": "pregnant or planning",
+    "current_drug": "current agent", "current_dose_mg": "current dose (mg)", "bacterial_superinfection":
+    "bacterial superinfection", "eczema_herpeticum": "eczema herpeticum", "weeks_on_treatment": "weeks on treatment",
+}
+"""How facts are named to a clinician (others: the field name with spaces)."""
 
 OUT_OF_SCOPE_TEXT = (
     "Out of scope: adguide answers questions on systemic treatment of moderate-to-severe atopic dermatitis after "

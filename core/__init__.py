@@ -20,10 +20,13 @@ from .decision import (
     DecisionKind,
     Dose,
     Outcome,
+    Severity,
     Status,
+    Verdict,
 )
 from .drugs import DRUGS, Drug, DrugInfo, drug_info
-from .engine import decide
+from .engine import assess, decide
+from .findings import SEVERITY_BY_VERDICT, findings, severity_of
 from .errors import CoreError, InvalidFactsError, RuleDefinitionError, describe_validation_error
 from .facts import FACT_RANGES, LB_TO_KG, PatientFacts, parse_facts
 from .numbers import fmt, round1
@@ -35,6 +38,7 @@ __all__ = [
     "FACT_RANGES",
     "LB_TO_KG",
     "RULES",
+    "SEVERITY_BY_VERDICT",
     "Citation",
     "Classification",
     "CoreError",
@@ -56,8 +60,11 @@ __all__ = [
     "Rule",
     "RuleDefinitionError",
     "Rulebook",
+    "Severity",
     "Status",
     "Topic",
+    "Verdict",
+    "assess",
     "build_rulebook",
     "ckd_stage_for_egfr",
     "classify_age",
@@ -66,7 +73,9 @@ __all__ = [
     "decide",
     "describe_validation_error",
     "drug_info",
+    "findings",
     "fmt",
     "parse_facts",
     "round1",
+    "severity_of",
 ]

@@ -9,7 +9,7 @@ from .facts import PatientFacts
 from .query import Query
 from .rulebook import Rulebook
 
-__all__ = ["STATEMENTS", "agent_fact_decisions"]
+__all__ = ["NAMING_RULE", "STATEMENTS", "agent_fact_decisions"]
 
 # (kind, drug) -> (rule id, statement). Statements paraphrase only what the cited passage says.
 STATEMENTS: dict[tuple[DecisionKind, Drug], tuple[str, str]] = {
@@ -43,7 +43,7 @@ STATEMENTS: dict[tuple[DecisionKind, Drug], tuple[str, str]] = {
 }
 
 # The passage that names each agent, cited when the guideline is silent on a topic for it.
-_NAMING_RULE: dict[Drug, str] = {
+NAMING_RULE: dict[Drug, str] = {
     "dupilumab": "CHOICE-DUPILUMAB", "tralokinumab": "CHOICE-TRALOKINUMAB", "upadacitinib": "CHOICE-JAK",
     "abrocitinib": "CHOICE-JAK", "baricitinib": "CHOICE-JAK", "cyclosporine": "CHOICE-SECOND-LINE",
     "methotrexate": "CHOICE-SECOND-LINE", "azathioprine": "CHOICE-SECOND-LINE", "mycophenolate": "CHOICE-SECOND-LINE",
@@ -77,7 +77,7 @@ def agent_fact_decisions(book: Rulebook, facts: PatientFacts, q: Query) -> list[
         if entry is None:
             out.append(book.decision(
                 "INFO-NOT-STATED", outcome="not_covered", verdict="not_in_guideline", drug=drug,
-                citations_from=_NAMING_RULE[drug],
+                citations_from=NAMING_RULE[drug],
                 statement=f"Not covered: the guideline gives no {_TOPIC_WORDS[kind]} advice for "
                           f"{drug_info(drug).name.lower()}.",
             ))

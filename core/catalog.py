@@ -226,6 +226,9 @@ _RULE_LIST: tuple[Rule, ...] = (
                       "followed by JAK inhibitors (upadacitinib, abrocitinib, baricitinib) and tralokinumab as "
                       "preferred options over traditional immunosuppressants."),
        _STEROIDS_AGAINST),
+    _r("SAFETY-PREGNANCY", "adverse_effects", None, "Pregnancy: the guideline says nothing on the agent's safety "
+       "(not covered); decisions cite the agent's own recommendation passage",
+       ("overview-1", "dupilumab is the first-line systemic agent with the strongest recommendation")),
     _r("INFO-NOT-STATED", "overview", None, "The guideline says nothing on this for this agent (not covered); "
        "decisions cite the agent's own recommendation passage",
        ("overview-1", "dupilumab is the first-line systemic agent with the strongest recommendation")),

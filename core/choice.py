@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .criteria import crit
 from .decision import Criterion, Decision, InputValue
-from .drugs import drug_info
+from .drugs import Drug, drug_info
 from .facts import PatientFacts
 from .query import Query
 from .rulebook import Rulebook
@@ -12,7 +12,6 @@ from .rulebook import Rulebook
 __all__ = ["choice_decisions", "teratogenicity_decisions"]
 
 _JAKS = ("upadacitinib", "abrocitinib", "baricitinib")
-_TERATOGENIC = {"methotrexate": "AE-METHOTREXATE", "mycophenolate": "AE-MYCOPHENOLATE"}
 
 
 def _barrier(facts: PatientFacts) -> Criterion:
@@ -22,17 +21,20 @@ def _barrier(facts: PatientFacts) -> Criterion:
                 "not stated" if b is None else ("first-line agents " + " / ".join(b)) if b else "no barrier stated")
 
 
-def teratogenicity_decisions(book: Rulebook, facts: PatientFacts, drugs: tuple[str, ...]) -> list[Decision]:
+def teratogenicity_decisions(book: Rulebook, facts: PatientFacts, drugs: tuple[Drug, ...]) -> list[Decision]:
     """Flag teratogenic agents when the patient is pregnant or planning pregnancy."""
     if not facts.pregnancy_or_planning:
         return []
-    return [
-        book.decision(_TERATOGENIC[d], verdict="teratogenic", inputs={"pregnancy_or_planning": True},
-                      criteria=(crit("pregnant or planning pregnancy", "met", "stated"),),
-                      statement=f"{drug_info(d).name} is teratogenic (an adverse effect the guideline lists); the "  # type: ignore[arg-type]
-                                "patient is pregnant or planning pregnancy.")
-        for d in drugs if d in _TERATOGENIC
-    ]
+    out = []
+    for d in drugs:
+        rule = drug_info(d).teratogenic_rule
+        if rule is not None:
+            out.append(book.decision(
+                rule, verdict="teratogenic", inputs={"pregnancy_or_planning": True},
+                criteria=(crit("pregnant or planning pregnancy", "met", "stated"),),
+                statement=f"{drug_info(d).name} is teratogenic (an adverse effect the guideline lists); the patient "
+                          "is pregnant or planning pregnancy."))
+    return out
 
 
 def _second_line(book: Rulebook, facts: PatientFacts) -> list[Decision]:

@@ -76,6 +76,8 @@ def classify_age(facts: PatientFacts) -> Classification:
         return Classification(value, basis, f"age {facts.age_years:g} years → {value}")
     if facts.age_group is not None:
         return Classification(facts.age_group, "as stated", f"stated as {facts.age_group}")
+    if facts.age_at_least_years is not None and facts.age_at_least_years >= 18:
+        return Classification("adult", basis, f"age at least {facts.age_at_least_years:g} years → adult")
     return Classification(None, basis, "age unknown")
 
 

@@ -19,7 +19,9 @@ __all__ = [
     "DosePhase",
     "InputValue",
     "Outcome",
+    "Severity",
     "Status",
+    "Verdict",
 ]
 
 DecisionKind = Literal[
@@ -39,6 +41,12 @@ Outcome = Literal["decided", "not_covered", "needs_info"]
 ``needs_info``: the text settles it once the listed ``missing`` facts are known."""
 CriterionStatus = Literal["met", "not_met", "unknown"]
 Status = Literal["answered", "needs_info", "not_covered"]
+Severity = Literal["block", "caution", "info"]
+"""``block``: do not start or do not give this (as asked, for this patient); ``caution``: stated before the
+answer; ``info``: what was asked, or background."""
+Verdict = Literal["go", "dont", "cant_say", "info"]
+"""The whole answer in one word, for colouring: ``dont`` whenever any decision blocks; ``cant_say`` when the
+guideline gives nothing or a fact is missing; ``go`` for an actionable decision; ``info`` otherwise."""
 InputValue = str | int | float | bool | list[str] | None
 DosePhase = Literal["loading", "maintenance", "start", "escalation", "restricted", "typical", "pediatric"]
 
@@ -121,6 +129,8 @@ class Decision(BaseModel):
     """decided, not_covered or needs_info."""
     verdict: str | None = None
     """Short machine verdict, e.g. 'eligible', 'not_yet', 'cannot_tell', 'escalation_not_allowed'."""
+    severity: Severity = "info"
+    """block, caution or info: blocks are shown first, then cautions, then what was asked."""
     statement: str
     """Plain clinical English; shown verbatim in every answer."""
     citations: tuple[Citation, ...]
@@ -143,8 +153,10 @@ class CoreResult(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     status: Status
-    """answered, needs_info or not_covered, from the primary (first) decision."""
+    """answered, needs_info or not_covered: from the first block if any, else from the first asked decision."""
     decisions: tuple[Decision, ...]
-    """The primary decision first, supporting decisions after."""
+    """Blocks first, then cautions, then the decisions of what was asked."""
+    verdict: Verdict = "info"
+    """go, dont, cant_say or info (see ``Verdict``)."""
     missing: tuple[str, ...] = ()
     """Every missing fact across the decisions."""

@@ -22,7 +22,30 @@ _FREQ_WORDS = {"daily": "daily", "twice_daily": "twice daily", "weekly": "weekly
 
 
 def _age_inputs(facts: PatientFacts) -> dict[str, float | str | None]:
-    return {"age_years": facts.age_years, "age_group": facts.age_group}
+    out: dict[str, float | str | None] = {"age_years": facts.age_years, "age_group": facts.age_group}
+    if facts.age_at_least_years is not None:
+        out["age_at_least_years"] = facts.age_at_least_years
+    return out
+
+
+def _per_kg_request(q: Query, name: str, low: float, high: float, *, applies: bool = True) -> tuple[str, str | None]:
+    """A proposed dose in mg/kg/day compared with the guideline's mg/kg/day range (no weight needed)."""
+    per_kg = q.requested_dose_mg_per_kg_day
+    if per_kg is None:
+        return "", None
+    if not applies:
+        return (f"{fmt(per_kg)} mg/kg/day is not a dose the guideline gives for {name.lower()}: it gives a fixed "
+                "dose, not a weight-based one.", "dose_not_in_guideline")
+    if low <= per_kg <= high:
+        return f"{fmt(per_kg)} mg/kg/day is within the guideline's {fmt(low)}-{fmt(high)} mg/kg/day.", None
+    side = "above" if per_kg > high else "below"
+    return (f"{fmt(per_kg)} mg/kg/day is {side} the guideline's {fmt(low)}-{fmt(high)} mg/kg/day.",
+            "dose_outside_range")
+
+
+def _fixed_per_kg_note(q: Query, name: str) -> tuple[str, str | None]:
+    """For fixed-dose agents: a proposal in mg/kg/day is not a form the guideline gives."""
+    return _per_kg_request(q, name, 0, 0, applies=False)
 
 
 def _adult_criterion(facts: PatientFacts) -> Criterion:
@@ -45,7 +68,8 @@ def _weight_formula(facts: PatientFacts) -> tuple[float, str]:
 def _request_note(q: Query, name: str, freq_key: str | tuple[str, ...], freq_text: str, *,
                   fixed_mg: tuple[float, ...] = (),
                   low: float | None = None, high: float | None = None,
-                  per_dose: tuple[float, float] | None = None) -> tuple[str, str | None]:
+                  per_dose: tuple[float, float] | None = None,
+                  range_text: str | None = None) -> tuple[str, str | None]:
     """Compare a proposed dose/frequency with the guideline's; return (sentence, verdict).
 
     ``fixed_mg``: the only amounts the guideline gives; ``low``-``high``: its range (per day for weight-based
@@ -67,7 +91,7 @@ def _request_note(q: Query, name: str, freq_key: str | tuple[str, ...], freq_tex
                 parts.append(sentence)
                 verdict = verdict or dose_verdict
         elif low is not None and high is not None and not low <= mg <= high:
-            parts.append(f"{fmt(mg)} mg is outside the guideline's {fmt(low)}-{fmt(high)} mg range"
+            parts.append(f"{fmt(mg)} mg is outside the guideline's {range_text or f'{fmt(low)}-{fmt(high)} mg'} range"
                          + (" per day for this weight." if "daily" in accepted else "."))
             verdict = verdict or "dose_outside_range"
     return " ".join(parts), verdict
@@ -120,6 +144,8 @@ def _dupilumab(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
         statement += f" This is the adult regimen; {_NO_PEDIATRIC}."
     note, verdict = _request_note(q, "Dupilumab", ("every_2_weeks", "once"),
                                   "every 2 weeks after a single loading dose", fixed_mg=(600, 300))
+    kg_note, kg_verdict = _fixed_per_kg_note(q, "Dupilumab")
+    note, verdict = f"{note} {kg_note}".strip(), verdict or kg_verdict
     return [book.decision("DOSE-DUPILUMAB", statement=f"{statement} {note}".strip(), verdict=verdict,
                           inputs=_age_inputs(facts), criteria=(adult,), doses=doses)]
 
@@ -127,6 +153,8 @@ def _dupilumab(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
 def _upa_population(facts: PatientFacts) -> tuple[Criterion, Criterion]:
     if facts.age_years is not None:
         age = crit("age ≥12 years", "met" if facts.age_years >= 12 else "not_met", f"age {facts.age_years:g} years")
+    elif facts.age_at_least_years is not None and facts.age_at_least_years >= 12:
+        age = crit("age ≥12 years", "met", f"age at least {facts.age_at_least_years:g} years")
     elif facts.age_group == "adult":
         age = crit("age ≥12 years", "met", "stated adult")
     else:
@@ -145,6 +173,8 @@ def _upadacitinib(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decisio
               "weight_lb": facts.weight_lb, "egfr": facts.egfr, "ckd_stage": facts.ckd_stage,
               "severe_renal_impairment": facts.severe_renal_impairment, "current_dose_mg": facts.current_dose_mg,
               "inadequate_response": facts.inadequate_response}
+    if facts.age_at_least_years is not None:
+        inputs["age_at_least_years"] = facts.age_at_least_years
     start = Dose(drug="upadacitinib", phase="start", low=15, unit="mg", route="oral", frequency="once daily")
     if age_ok.status == "not_met" or weight_ok.status == "not_met":
         failed = age_ok if age_ok.status == "not_met" else weight_ok
@@ -163,9 +193,10 @@ def _upadacitinib(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decisio
             statement=f"Not covered: the guideline addresses upadacitinib in severe renal impairment (15 mg once "
                       f"daily only) but not kidney failure ({renal.detail}); it gives no dose for this patient.",
         )]
-    old = None if facts.age_years is None else facts.age_years >= 65
+    old = facts.age_65_or_older
     age65 = crit("age <65 years", "unknown" if old is None else "not_met" if old else "met",
-                 "age not given" if facts.age_years is None else f"age {facts.age_years:g} years")
+                 f"age {facts.age_years:g} years" if facts.age_years is not None else
+                 f"age at least {facts.age_at_least_years:g} years" if old else "age not given")
     population = "" if weight_ok.status == "met" and age_ok.status == "met" else (
         " (The guideline gives upadacitinib for patients 12 years and older weighing ≥40 kg"
         f"; {'; '.join(c.detail for c in (age_ok, weight_ok) if c.status == 'unknown')}.)")
@@ -174,7 +205,19 @@ def _upadacitinib(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decisio
                      and facts.inadequate_response is True)
     wants_more = q.escalation or on_15_failing or (q.requested_dose_mg is not None and q.requested_dose_mg > 15)
     note, note_verdict = _request_note(q, "Upadacitinib", "daily", "once daily", fixed_mg=(15, 30))
+    kg_note, kg_verdict = _fixed_per_kg_note(q, "Upadacitinib")
+    note, note_verdict = f"{note} {kg_note}".strip(), note_verdict or kg_verdict
     note = f" {note}" if note else ""
+    if q.requested_dose_mg is not None and q.requested_dose_mg not in (15, 30):
+        # an amount the guideline never gives is answered as such: no age or renal function would make it right
+        return [book.decision(
+            "DOSE-UPADACITINIB-ESCALATION" if q.requested_dose_mg > 15 else "DOSE-UPADACITINIB",
+            verdict="dose_not_in_guideline", inputs=inputs,
+            criteria=(age_ok, weight_ok, age65, renal_c), doses=(start,),
+            statement=f"{fmt(q.requested_dose_mg)} mg is not a dose the guideline gives for upadacitinib: it gives "
+                      "15 mg once daily to start, and 30 mg once daily only if response is inadequate in patients "
+                      "<65 years without severe renal impairment.",
+        )]
     if restricted:
         why = "; ".join(c.detail for c in (age65, renal_c) if c.status == "not_met")
         dose = Dose(drug="upadacitinib", phase="restricted", low=15, unit="mg", route="oral", frequency="once daily")
@@ -235,6 +278,14 @@ def _per_kg(book: Rulebook, rule_id: str, drug: Drug, facts: PatientFacts, q: Qu
     inputs = {"weight_kg": facts.weight_kg, "weight_lb": facts.weight_lb, "age_years": facts.age_years}
     base = Dose(drug=drug, phase=phase, low=low, high=high, unit="mg/kg/day", route="oral",
                 frequency="twice daily" if divided else "daily")
+    kg_note, kg_verdict = _per_kg_request(q, name, low, high)
+    if facts.weight_in_kg is None and kg_note:
+        # "6 mg/kg/day?" is compared with the range itself: the weight would not change the answer
+        return book.decision(
+            rule_id, verdict=kg_verdict, inputs=inputs, doses=(base,),
+            criteria=(crit("proposed mg/kg/day within range", "not_met" if kg_verdict else "met", kg_note),),
+            statement=f"{name}: {text}. {kg_note}{extra}",
+        )
     if facts.weight_in_kg is None:
         return book.decision(
             rule_id, outcome="needs_info", verdict="needs_weight", inputs=inputs, missing=("weight",), doses=(base,),
@@ -258,6 +309,7 @@ def _per_kg(book: Rulebook, rule_id: str, drug: Drug, facts: PatientFacts, q: Qu
         q, name, "twice_daily" if divided else ("daily", "twice_daily"), "twice daily" if divided else "daily",
         low=day_lo,
         high=day_hi, per_dose=(round1(low * kg / 2), round1(high * kg / 2)) if divided else None)
+    note, verdict = f"{note} {kg_note}".strip(), verdict or kg_verdict
     child = ""
     if facts.is_adult is False and not states_age:
         child = " The guideline states this dose without an age range."
@@ -293,6 +345,8 @@ def _methotrexate(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decisio
     daily = q.requested_frequency in ("daily", "twice_daily")
     note, verdict = _request_note(q.model_copy(update={"requested_frequency": None}) if daily else q, "Methotrexate",
                                   "weekly", "once weekly", low=7.5, high=25)
+    kg_note, kg_verdict = _fixed_per_kg_note(q, "Methotrexate")
+    note, verdict = f"{note} {kg_note}".strip(), verdict or kg_verdict
     statement = ("Methotrexate is dosed once weekly, never daily. " if daily else "") + \
         "Methotrexate: 7.5-25 mg orally once weekly."
     verdict = "frequency_corrected" if daily else verdict
@@ -309,7 +363,10 @@ def _mycophenolate(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decisi
     adult_dose = Dose(drug="mycophenolate", phase="typical", low=1.0, high=1.5, unit="g", route="oral",
                       frequency="twice daily")
     if age.value == "adult":
-        note, verdict = _request_note(q, "Mycophenolate", "twice_daily", "twice daily", low=1000, high=1500)
+        note, verdict = _request_note(q, "Mycophenolate", "twice_daily", "twice daily", low=1000, high=1500,
+                                      range_text="1.0-1.5 g")
+        kg_note, kg_verdict = _fixed_per_kg_note(q, "Mycophenolate (adult)")
+        note, verdict = f"{note} {kg_note}".strip(), verdict or kg_verdict
         return [book.decision(
             "DOSE-MYCOPHENOLATE", verdict=verdict, inputs=_age_inputs(facts),
             criteria=(crit("adult (18 years or older)", "met", age.detail, age.basis),), doses=(adult_dose,),

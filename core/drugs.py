@@ -33,6 +33,13 @@ class DrugInfo:
     route: Literal["injection", "oral"]
     strength: Strength
     line: Literal["first", "second", "against"]
+    teratogenic_rule: str | None = None
+    """The adverse-effects rule that lists teratogenicity for this agent (None: the guideline lists none)."""
+
+    @property
+    def teratogenic(self) -> bool:
+        """The guideline lists teratogenicity among its adverse effects."""
+        return self.teratogenic_rule is not None
 
 
 DRUGS: dict[Drug, DrugInfo] = {
@@ -44,9 +51,11 @@ DRUGS: dict[Drug, DrugInfo] = {
         DrugInfo("abrocitinib", "Abrocitinib", "jak_inhibitor", "oral", "strong", "first"),
         DrugInfo("baricitinib", "Baricitinib", "jak_inhibitor", "oral", "strong", "first"),
         DrugInfo("cyclosporine", "Cyclosporine", "traditional_immunosuppressant", "oral", "conditional", "second"),
-        DrugInfo("methotrexate", "Methotrexate", "traditional_immunosuppressant", "oral", "conditional", "second"),
+        DrugInfo("methotrexate", "Methotrexate", "traditional_immunosuppressant", "oral", "conditional", "second",
+                 teratogenic_rule="AE-METHOTREXATE"),
         DrugInfo("azathioprine", "Azathioprine", "traditional_immunosuppressant", "oral", "conditional", "second"),
-        DrugInfo("mycophenolate", "Mycophenolate", "traditional_immunosuppressant", "oral", "conditional", "second"),
+        DrugInfo("mycophenolate", "Mycophenolate", "traditional_immunosuppressant", "oral", "conditional", "second",
+                 teratogenic_rule="AE-MYCOPHENOLATE"),
         DrugInfo(
             "systemic_corticosteroids", "Systemic corticosteroids", "corticosteroid", "oral",
             "conditional_against", "against",

@@ -33,10 +33,26 @@ def severity_criteria(facts: PatientFacts) -> tuple[Criterion, list[Criterion]]:
              f"sleep disruption: {facts.sleep_disruption}, psychosocial impact: {facts.psychosocial_impact}"),
     ]
     statuses = {c.status for c in parts}
-    status = "met" if "met" in statuses else "unknown" if "unknown" in statuses else "not_met"
+    numeric = parts[:3]
+    below = [c for c in numeric if c.status == "not_met"]
+    if "met" in statuses:
+        status = "met"
+    elif "unknown" not in statuses or (numeric[0].status == numeric[1].status == "not_met"):
+        # BSA and IGA (the markers both of the guideline's criteria name) below threshold, and nothing stated to
+        # qualify: the criteria are not met; what was not stated is named with the high-impact exception
+        status = "not_met"
+    else:
+        status = "unknown"
     met = [c.name for c in parts if c.status == "met"]
-    detail = ("meets " + "; ".join(met)) if met else (
-        "no severity marker given" if status == "unknown" else "below every severity threshold")
+    if met:
+        detail = "meets " + "; ".join(met)
+    elif status == "not_met":
+        detail = "below threshold: " + "; ".join(c.detail for c in below) + (
+            "" if "unknown" not in statuses else
+            " (not stated: " + "; ".join(c.name for c in parts if c.status == "unknown") + ")")
+    else:
+        detail = ("below threshold so far: " + "; ".join(c.detail for c in below)) if below else \
+            "no severity marker given"
     return crit("moderate-to-severe disease (any one marker)", status, detail), parts  # type: ignore[arg-type]
 
 
@@ -72,15 +88,19 @@ def _adherence(facts: PatientFacts) -> Criterion:
     return crit(name, "unknown", "adherence not assessed")
 
 
+_HIGH_IMPACT_EXCEPTION = ("involvement of hands, face or eyelids, or significant sleep disruption or psychosocial "
+                          "impact, would still justify systemic therapy even with lower body surface area involvement")
 _ADVICE = {
-    "moderate-to-severe disease (any one marker)": "disease is below every severity threshold (BSA ≥10%, IGA ≥3, "
-    "pruritus NRS ≥7, significant quality of life impairment, high-impact areas, sleep or psychosocial impact)",
+    "moderate-to-severe disease (any one marker)": "the severity criteria are not met (BSA ≥10%, IGA ≥3, "
+    "pruritus NRS ≥7 or significant quality of life impairment)",
     "intensive topical trial ≥1 week (1-4 weeks)": "the intensive topical trial is shorter than 1-4 weeks",
     "medium-to-high potency topical corticosteroid": "the topical corticosteroid was not medium-to-high potency",
     "severity documented at multiple time points": "severity is not yet documented at multiple time points",
     "true topical failure (adherent, not steroid phobia)": "nonadherence or steroid phobia must be addressed "
     "through patient education first",
 }
+_CONFIRM_ONLY = frozenset({"severity_timepoints", "adherent"})
+"""Conditions only the clinician can confirm: they make an eligibility answer conditional, not a question."""
 _MISSING = {
     "moderate-to-severe disease (any one marker)": "severity",
     "intensive topical trial ≥1 week (1-4 weeks)": "topical_trial_days",
@@ -110,13 +130,22 @@ def eligibility_decisions(book: Rulebook, facts: PatientFacts, q: Query) -> list
                       "of intensive medium-to-high potency topical corticosteroids with true treatment failure.",
         )]
     if overall == "not_met":
-        reasons = "; ".join(_ADVICE[c.name] for c in main if c.status == "not_met")
+        reasons = "; ".join(_ADVICE[c.name] + (f" — {c.detail}; {_HIGH_IMPACT_EXCEPTION}" if c is severity else "")
+                            for c in main if c.status == "not_met")
         return [book.decision(
             "ELIG-SYSTEMIC", verdict="not_yet", inputs=inputs, criteria=criteria,
             statement=f"Not yet eligible for systemic therapy: {reasons}.",
         )]
     missing = tuple(_MISSING[c.name] for c in main if c.status == "unknown")
     known = [c.name for c in main if c.status == "met"]
+    if set(missing) <= _CONFIRM_ONLY:
+        # severity and the topical trial are met; what is left only the clinician can confirm: answer, listing it
+        return [book.decision(
+            "ELIG-SYSTEMIC", verdict="eligible_if_confirmed", inputs=inputs, criteria=criteria,
+            statement=f"Meets the severity and topical-trial criteria for systemic therapy ({severity.detail[len('meets '):]}; "
+                      f"{duration.detail}; {potency.detail}). Before starting, confirm: "
+                      + "; ".join(c.name for c in main if c.status == "unknown") + ".",
+        )]
     return [book.decision(
         "ELIG-SYSTEMIC", outcome="needs_info", verdict="cannot_tell", inputs=inputs, criteria=criteria,
         missing=missing,

@@ -1,4 +1,4 @@
-"""Route a query to its rules and combine the decisions into one result."""
+"""Assess a situation: every finding the facts trigger, then what was asked, combined into one result."""
 
 from __future__ import annotations
 
@@ -6,25 +6,28 @@ from collections.abc import Callable
 
 from .agent_facts import STATEMENTS, agent_fact_decisions
 from .checklist import checklist_decisions
-from .choice import choice_decisions, teratogenicity_decisions
-from .decision import CoreResult, Decision, Status
-from .dosing import dose_decisions
+from .choice import choice_decisions
+from .decision import CoreResult, Decision, Status, Verdict
 from .eligibility import eligibility_decisions
 from .facts import PatientFacts
+from .findings import agent_doses, findings
 from .pitfalls import pitfall_decisions
 from .query import Query, Topic
 from .rulebook import Rulebook
 
-__all__ = ["decide"]
+__all__ = ["TOPIC_KINDS", "assess", "decide"]
 
 _OUTCOME_STATUS: dict[str, Status] = {"decided": "answered", "needs_info": "needs_info", "not_covered": "not_covered"}
 
+TOPIC_KINDS: dict[Topic, str] = {"pitfalls": "pitfall"}
+"""Decision kind of each topic where the names differ (every other topic is its own kind)."""
+
+_GO_KINDS = frozenset({"dose", "choice"})
+_GO_VERDICTS = frozenset({"eligible", "eligible_if_confirmed", "complete", "to_confirm", "escalation_allowed"})
+
 
 def _dose(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
-    out = dose_decisions(book, facts, q)
-    if out and out[0].outcome != "not_covered" and q.drug:
-        out += teratogenicity_decisions(book, facts, (q.drug,))
-    return out
+    return agent_doses(book, facts, q, q.drug) if q.drug is not None else []
 
 
 def _pre_systemic(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
@@ -59,22 +62,68 @@ _ROUTES: dict[Topic, Callable[[Rulebook, PatientFacts, Query], list[Decision]]] 
 }
 
 
-def decide(book: Rulebook, facts: PatientFacts, query: Query) -> CoreResult:
-    """Run the rules for ``query`` on ``facts``. Pure: same inputs, same result."""
-    if query.topic == "dose" and query.drug is None:
-        return CoreResult(status="needs_info", decisions=(), missing=("drug",))
-    if (query.topic == "dose" and query.requested_dose_mg is None and query.drug is not None
-            and facts.current_drug == query.drug and facts.current_dose_mg is not None
-            and not (query.drug == "upadacitinib" and facts.current_dose_mg == 15)):
-        # "60 kg pt on Neoral 250 mg BID - ok?": the dose the patient is on is checked like a proposed one
-        query = query.model_copy(update={"requested_dose_mg": facts.current_dose_mg})
-    decisions = _ROUTES[query.topic](book, facts, query)
-    if query.requested_dose_mg is not None or query.requested_frequency is not None:
+def _asked(book: Rulebook, facts: PatientFacts, query: Query) -> list[Decision]:
+    """The decisions of each topic asked, in the order asked (info unless a finding says otherwise)."""
+    out: list[Decision] = []
+    for topic in dict.fromkeys((query.topic, *query.also)):
+        q = query.model_copy(update={"topic": topic})
+        decisions = _ROUTES[topic](book, facts, q)
+        if topic == "adverse_effects" and facts.pregnancy_or_planning:
+            # in pregnancy, a general safety profile reads as reassurance the guideline never gives: the
+            # pregnancy finding answers instead (teratogenic agents keep their list, it says 'teratogenicity')
+            decisions = [d for d in decisions if d.drug is None or d.rule_id.startswith("AE-METHOTREXATE")
+                         or d.rule_id.startswith("AE-MYCOPHENOLATE") or d.rule_id == "AE-CORTICOSTEROIDS"]
+        out += decisions
+    return out
+
+
+def _verdict(status: Status, shown: list[Decision], primary: Decision | None) -> Verdict:
+    if any(d.severity == "block" for d in shown):
+        return "dont"
+    if status != "answered":
+        return "cant_say"
+    if primary is not None and (primary.kind in _GO_KINDS or primary.verdict in _GO_VERDICTS):
+        return "go"
+    return "info"
+
+
+def assess(book: Rulebook, facts: PatientFacts, query: Query) -> CoreResult:
+    """Every finding the facts trigger (blocks, then cautions), then the decisions of the topics asked.
+
+    Pure: same inputs, same result. ``query.topic`` and ``query.also`` only order and select the *info*
+    decisions; which blocks and cautions fire depends on the facts, the agents named and the proposal alone.
+    """
+    found = findings(book, facts, query)
+    keys = {(d.rule_id, d.drug, d.verdict) for d in found}
+    asked = [d for d in _asked(book, facts, query) if (d.rule_id, d.drug, d.verdict) not in keys]
+    asked_kinds = {TOPIC_KINDS.get(t, t) for t in (query.topic, *query.also)}
+    pregnancy_answers = query.topic == "adverse_effects" or "adverse_effects" in query.also
+
+    def rank(d: Decision) -> tuple[int, int]:
+        related = d.kind in asked_kinds or (pregnancy_answers and d.verdict == "pregnancy_not_addressed")
+        return ({"block": 0, "caution": 1, "info": 2}[d.severity], 0 if related else 1)
+
+    shown = sorted(found, key=rank) + asked  # sorted() is stable: within a rank, the checks' order stays
+    proposal = {k: v for k, v in (("requested_dose_mg", query.requested_dose_mg),
+                                  ("requested_dose_mg_per_kg_day", query.requested_dose_mg_per_kg_day),
+                                  ("requested_frequency", query.requested_frequency)) if v is not None}
+    if proposal:
         # a proposed dose/frequency is an input too: record it so every number in a statement is traceable
-        asked = {"requested_dose_mg": query.requested_dose_mg, "requested_frequency": query.requested_frequency}
-        decisions = [d.model_copy(update={"inputs": {**d.inputs, **asked}}) for d in decisions]
-    missing: list[str] = []
-    for d in decisions:
+        shown = [d.model_copy(update={"inputs": {**proposal, **d.inputs}}) if d.drug in (None, query.drug) else d
+                 for d in shown]
+    blocks = [d for d in shown if d.severity == "block"]
+    answering = [d for d in shown if d.verdict == "pregnancy_not_addressed"] if pregnancy_answers else []
+    primary = blocks[0] if blocks else (answering or asked or shown or [None])[0]
+    status: Status = _OUTCOME_STATUS[primary.outcome] if primary is not None else "needs_info"
+    missing: list[str] = ["drug"] if query.drug is None and "dose" in (query.topic, *query.also) else []
+    if not shown:
+        return CoreResult(status="needs_info", decisions=(), missing=tuple(missing), verdict="cant_say")
+    for d in asked:
         missing += [m for m in d.missing if m not in missing]
-    status = _OUTCOME_STATUS[decisions[0].outcome] if decisions else "needs_info"
-    return CoreResult(status=status, decisions=tuple(decisions), missing=tuple(missing))
+    return CoreResult(status=status, decisions=tuple(shown), missing=tuple(missing),
+                      verdict=_verdict(status, shown, primary))
+
+
+def decide(book: Rulebook, facts: PatientFacts, query: Query) -> CoreResult:
+    """Thin wrapper kept for callers of the one-topic API: the same as :func:`assess`."""
+    return assess(book, facts, query)

@@ -34,6 +34,7 @@ FirstLineBarrier = Literal["unavailable", "unaffordable", "contraindicated"]
 # field -> (low, low inclusive, high, unit). Physiological limits: anything outside is a typo.
 FACT_RANGES: dict[str, tuple[float, bool, float, str]] = {
     "age_years": (0, True, 120, "years"),
+    "age_at_least_years": (0, True, 120, "years"),
     "weight_kg": (0, False, 400, "kg"),
     "weight_lb": (0, False, round(400 / LB_TO_KG, 1), "lb"),
     "egfr": (0, True, 200, "mL/min/1.73 m²"),
@@ -61,6 +62,8 @@ class PatientFacts(BaseModel):
 
     age_years: float | None = None
     """Age in years (0–120)."""
+    age_at_least_years: float | None = None
+    """A lower bound on the age when no exact age is given ("in her seventies" → 70, "over 65" → 65)."""
     age_group: AgeGroup | None = None
     """'adult' or 'child' when stated without a number (adult = 18 years or older)."""
     weight_kg: float | None = None
@@ -167,6 +170,12 @@ class PatientFacts(BaseModel):
         if self.age_years is not None and self.age_group is not None:
             if (self.age_group == "adult") != (self.age_years >= 18):
                 problems.append(f"age_group '{self.age_group}' contradicts age_years {self.age_years:g}")
+        if self.age_at_least_years is not None:
+            if self.age_years is not None and self.age_years < self.age_at_least_years:
+                problems.append(f"age_years {self.age_years:g} is below age_at_least_years "
+                                f"{self.age_at_least_years:g}; give the age once")
+            if self.age_group == "child" and self.age_at_least_years >= 18:
+                problems.append(f"age_group 'child' contradicts age_at_least_years {self.age_at_least_years:g}")
         if self.egfr is not None and self.ckd_stage is not None:
             from .classify import ckd_stage_for_egfr
 
@@ -203,6 +212,17 @@ class PatientFacts(BaseModel):
             return self.age_years >= 18
         if self.age_group is not None:
             return self.age_group == "adult"
+        if self.age_at_least_years is not None and self.age_at_least_years >= 18:
+            return True
+        return None
+
+    @property
+    def age_65_or_older(self) -> bool | None:
+        """True at 65 or older (an exact age or a lower bound that reaches it), False under 65, None unknown."""
+        if self.age_years is not None:
+            return self.age_years >= 65
+        if self.age_at_least_years is not None and self.age_at_least_years >= 65:
+            return True
         return None
 
     def known(self) -> dict[str, Any]:

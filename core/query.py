@@ -34,11 +34,17 @@ class Query(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     topic: Topic
-    """Which decision family to run."""
+    """What was asked first: it orders what is shown, it never decides whether a safety rule runs."""
+    also: tuple[Topic, ...] = ()
+    """Further topics the question asks about (shown after ``topic``)."""
     drug: Drug | None = None
     """The agent asked about, if any."""
+    other_drugs: tuple[Drug, ...] = ()
+    """Further agents the question names (e.g. prednisone as a bridge to dupilumab); safety rules run for each."""
     requested_dose_mg: float | None = Field(default=None, gt=0, le=5000)
     """A dose the clinician proposes (e.g. 30 for upadacitinib 30 mg)."""
+    requested_dose_mg_per_kg_day: float | None = Field(default=None, gt=0, le=1000)
+    """A weight-based dose the clinician proposes, in mg/kg/day (e.g. 6 for cyclosporine 6 mg/kg/day)."""
     requested_frequency: Frequency | None = None
     """A frequency the clinician proposes (e.g. 'daily' for methotrexate)."""
     escalation: bool = False

@@ -79,6 +79,8 @@ class DecisionExpect(BaseModel):
     """Machine verdict, e.g. 'escalation_not_allowed'."""
     outcome: Literal["decided", "not_covered", "needs_info"] | None = None
     """Decision outcome."""
+    severity: Literal["block", "caution", "info"] | None = None
+    """Decision severity (block: do not start / do not give; caution: stated before the answer)."""
     primary: bool = False
     """The decision must be the first (primary) one."""
     doses: list[DoseExpect] = Field(default_factory=list)
@@ -88,8 +90,8 @@ class DecisionExpect(BaseModel):
 
     @model_validator(mode="after")
     def _something(self) -> DecisionExpect:
-        if self.rule_id is None and self.kind is None:
-            raise ValueError("a decision expectation needs rule_id or kind")
+        if self.rule_id is None and self.kind is None and self.severity is None:
+            raise ValueError("a decision expectation needs rule_id, kind or severity")
         return self
 
 
@@ -109,8 +111,10 @@ class Expect(BaseModel):
 
     model_config = _STRICT
 
-    status: Status
-    """The answer status."""
+    status: Status | None = None
+    """The answer status; None = not checked (a blind case may pin only the verdict and the findings)."""
+    verdict: Literal["go", "dont", "cant_say", "info"] | None = None
+    """The answer's top-level verdict; None = not checked."""
     decisions: list[DecisionExpect] = Field(default_factory=list)
     """Decisions that must be present."""
     decisions_absent: list[DecisionExpect] = Field(default_factory=list)

@@ -29,6 +29,7 @@ __all__ = [
     "score_decisions",
     "score_retrieval",
     "score_status",
+    "score_verdict",
     "score_unbacked_numbers",
 ]
 
@@ -111,13 +112,14 @@ def _dose_mismatches(exp: DoseExpect, dose: Any) -> list[str]:
 
 def _describe(exp: DecisionExpect) -> str:
     parts = [f"{k}={v}" for k, v in (("rule_id", exp.rule_id), ("kind", exp.kind), ("drug", exp.drug),
-                                     ("verdict", exp.verdict), ("outcome", exp.outcome)) if v is not None]
+                                     ("verdict", exp.verdict), ("outcome", exp.outcome),
+                                     ("severity", exp.severity)) if v is not None]
     return "{" + ", ".join(parts) + "}"
 
 
 def _decision_mismatches(exp: DecisionExpect, dec: Any, index: int) -> list[str]:
     out: list[str] = []
-    for name in ("rule_id", "kind", "verdict", "outcome"):
+    for name in ("rule_id", "kind", "verdict", "outcome", "severity"):
         want = getattr(exp, name)
         if want is not None and _get(dec, name) != want:
             out.append(f"{name} {want!r} expected, got {_get(dec, name)!r}")
@@ -159,12 +161,24 @@ def _matches(exp: DecisionExpect, decisions: Sequence[Any]) -> tuple[bool, str]:
 
 
 # ------------------------------------------------------------------------------------------------------ scorers
-def score_status(expect: Expect, answer: Any) -> Score:
-    """The answer's status equals the expected one."""
+def score_status(expect: Expect, answer: Any) -> Score | None:
+    """The answer's status equals the expected one (not scored when the case leaves it open)."""
+    if expect.status is None:
+        return None
     got = _get(answer, "status")
     ok = got == expect.status
     return Score(name="status", value=float(ok), passed=ok,
                  reason=f"status {got!r}" if ok else f"status {expect.status!r} expected, got {got!r}")
+
+
+def score_verdict(expect: Expect, answer: Any) -> Score | None:
+    """The answer's top-level verdict (go / dont / cant_say / info) equals the expected one."""
+    if expect.verdict is None:
+        return None
+    got = _get(answer, "verdict")
+    ok = got == expect.verdict
+    return Score(name="verdict", value=float(ok), passed=ok,
+                 reason=f"verdict {got!r}" if ok else f"verdict {expect.verdict!r} expected, got {got!r}")
 
 
 def score_decisions(expect: Expect, answer: Any) -> Score | None:
@@ -277,12 +291,16 @@ def score_content(expect: Expect, answer: Any) -> Score | None:
 
 
 def allowed_numbers(answer: Any, questions: Iterable[str]) -> set[float]:
-    """Numbers the answer may contain: from the core's decisions, cited quotes, the questions and input problems."""
+    """Numbers the answer may contain: from the core's decisions, cited quotes, the questions, input problems and
+    the patient facts the answer used (echoed back as 'Using facts from earlier messages: …')."""
     nums: set[float] = set()
     for q in questions:
         nums |= numbers_in(q)
     for p in _get(answer, "problems") or ():
         nums |= numbers_in(p)
+    for v in (_get(answer, "facts") or {}).values():  # the patient facts the reader took from the user's words
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            nums.add(round(float(v), 2))
     for d in _get(answer, "decisions") or ():
         nums |= numbers_in(_get(d, "statement") or "")
         nums |= numbers_in(_get(d, "formula") or "")
@@ -350,6 +368,7 @@ def score_answer(expect: Expect, answer: Any, questions: Sequence[str], *, k: in
     """Every applicable scorer on one answer."""
     scores: list[Score | None] = [
         score_status(expect, answer),
+        score_verdict(expect, answer),
         score_decisions(expect, answer),
         score_citation_recall(expect, answer),
         score_citation_precision(expect, answer),

@@ -24,7 +24,8 @@ def test_complete(ask: Any) -> None:
 def test_bacterial_superinfection_requires_antibiotics_first(ask: Any) -> None:
     facts = {**ALL_DONE, "bacterial_superinfection": True, "infection_signs": ("crusting", "pustules")}
     result = ask(facts, topic="pre_systemic")
-    summary, detail = result.decisions
+    summary, detail = result.decisions  # an untreated infection makes the summary a block: it leads
+    assert summary.severity == detail.severity == "block" and result.verdict == "dont"
     assert summary.verdict == "action_required"
     assert summary.statement.startswith("Do not start systemic therapy yet")
     assert "systemic antibiotics before starting immunosuppression" in summary.statement
@@ -69,11 +70,11 @@ def test_treated_infection_no_longer_blocks(ask: Any, infection: Facts) -> None:
 )
 def test_open_items_are_actions(ask: Any, change: Facts, rule_id: str, fragment: str) -> None:
     result = ask({**ALL_DONE, **change}, topic="pre_systemic")
-    summary = result.decisions[0]
+    (summary,) = [d for d in result.decisions if d.rule_id == "PRE-CHECKLIST"]
     assert summary.verdict == "action_required"
     assert summary.statement.startswith("Before systemic therapy:")  # not an infection: no 'do not start'
-    assert [d.rule_id for d in result.decisions[1:]] == [rule_id]
-    assert fragment in result.decisions[1].statement
+    (item,) = [d for d in result.decisions if d.kind == "pre_systemic" and d.rule_id != "PRE-CHECKLIST"]
+    assert item.rule_id == rule_id and fragment in item.statement
 
 
 def test_phototherapy_can_be_bypassed_when_inaccessible(ask: Any) -> None:
@@ -99,7 +100,7 @@ def test_nothing_known_lists_what_to_confirm(ask: Any) -> None:
 
 def test_infections_are_listed_first(ask: Any) -> None:
     facts = {**ALL_DONE, "bacterial_superinfection": True, "contact_dermatitis_excluded": False}
-    summary = ask(facts, topic="pre_systemic").decisions[0]
+    (summary,) = [d for d in ask(facts, topic="pre_systemic").decisions if d.rule_id == "PRE-CHECKLIST"]
     assert summary.statement.index("systemic antibiotics") < summary.statement.index("patch testing")
 
 

@@ -66,11 +66,13 @@ def test_pregnancy_flags_methotrexate_and_mycophenolate(ask: Any) -> None:
         ("methotrexate", {"first_line_barriers": ()}, ["first_line_preferred"]),  # no barrier
         ("azathioprine", {"first_line_barriers": ("contraindicated",)}, ["second_line_appropriate"]),  # barrier
         ("mycophenolate", {"pregnancy_or_planning": True, "first_line_barriers": ("contraindicated",)},
-         ["second_line_appropriate", "teratogenic"]),  # pregnancy flagged
-        ("methotrexate", {"pregnancy_or_planning": True}, ["conditional", "teratogenic"]),  # pregnancy flagged
-        ("azathioprine", {"pregnancy_or_planning": True}, ["conditional"]),  # not listed as teratogenic
-        ("systemic_corticosteroids", {}, ["recommended_against"]),  # recommended against
-        ("systemic_corticosteroids", {"acute_severe_flare": True}, ["recommended_against"]),  # still against
+         ["teratogenic", "second_line_appropriate"]),  # pregnancy: the teratogenicity block leads
+        ("methotrexate", {"pregnancy_or_planning": True}, ["teratogenic", "conditional"]),  # block leads
+        ("azathioprine", {"pregnancy_or_planning": True},
+         ["pregnancy_not_addressed", "conditional"]),  # not listed as teratogenic: the guideline is silent
+        ("systemic_corticosteroids", {}, ["recommended_against", "no_dose_recommended_against"]),  # against, no dose
+        ("systemic_corticosteroids", {"acute_severe_flare": True},
+         ["recommended_against", "no_dose_recommended_against"]),  # still against
     ],
 )
 def test_choice_per_drug(ask: Any, drug: str, facts: dict[str, Any], verdicts: list[str]) -> None:

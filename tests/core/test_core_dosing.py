@@ -377,11 +377,13 @@ def test_no_dose_in_guideline(ask: Any, drug: str, rule_id: str) -> None:
 
 
 def test_systemic_corticosteroids_dose_is_not_covered(ask: Any) -> None:
+    # both steroid findings block; asked for a dose, the no-dose one leads and sets the status
     result = ask({"age_years": 40}, topic="dose", drug="systemic_corticosteroids")
-    d = primary(result)
-    assert result.status == "not_covered"
-    assert d.doses == () and d.verdict == "no_dose_recommended_against"
-    assert "recommendation against" in d.statement
+    dose, against = result.decisions
+    assert (result.status, result.verdict) == ("not_covered", "dont")
+    assert (against.rule_id, against.severity) == ("CHOICE-CORTICOSTEROIDS-AGAINST", "block")
+    assert dose.severity == "block" and dose.outcome == "not_covered" and dose.doses == () and dose.verdict == "no_dose_recommended_against"
+    assert "recommendation against" in dose.statement
 
 
 def test_dose_without_drug_needs_the_drug(ask: Any) -> None:
@@ -399,13 +401,17 @@ def test_dose_without_drug_needs_the_drug(ask: Any) -> None:
         ("mycophenolate", {"age_years": 30, "pregnancy_or_planning": True}, "AE-MYCOPHENOLATE"),  # teratogenic
         ("methotrexate", {"age_years": 30, "pregnancy_or_planning": False}, None),  # not pregnant
         ("cyclosporine", {"weight_kg": 60, "pregnancy_or_planning": True}, None),  # not listed as teratogenic
-        ("methotrexate", {"age_years": 10, "pregnancy_or_planning": True}, None),  # dose not covered at all
+        ("methotrexate", {"age_years": 10, "pregnancy_or_planning": True},
+         "AE-METHOTREXATE"),  # no pediatric dose, and still teratogenic: both block
     ],
 )
 def test_teratogenicity_with_dose(ask: Any, drug: str, facts: Facts, flagged: str | None) -> None:
     result = ask(facts, topic="dose", drug=drug)
-    extra = [d for d in result.decisions[1:] if d.verdict == "teratogenic"]
-    assert [d.rule_id for d in extra] == ([flagged] if flagged else [])
+    flags = [d for d in result.decisions if d.verdict == "teratogenic"]
+    assert [d.rule_id for d in flags] == ([flagged] if flagged else [])
+    if flagged:  # a block: it leads, once, and the answer is a 'dont'
+        assert result.decisions[0].severity == "block" and flags[0].severity == "block"
+        assert result.verdict == "dont"
 
 
 # --- proposed doses and frequencies for the other agents --------------------------------------------------------
@@ -416,7 +422,7 @@ def test_teratogenicity_with_dose(ask: Any, drug: str, facts: Facts, flagged: st
     [
         # adult mycophenolate: 5000 mg is outside 1000-1500 mg
         ("mycophenolate", {"age_years": 40}, {"requested_dose_mg": 5000}, "dose_outside_range",
-         "5000 mg is outside the guideline's 1000-1500 mg range"),
+         "5000 mg is outside the guideline's 1.0-1.5 g range"),
         # adult mycophenolate: 1000 mg is the lower bound
         ("mycophenolate", {"age_years": 40}, {"requested_dose_mg": 1000}, None, None),
         # adult mycophenolate is twice daily, not once daily

@@ -19,8 +19,7 @@ ELIGIBLE: Facts = {**BELOW_ALL, **OTHERS_MET, "bsa_percent": 10}
 
 def verdict(ask: Any, facts: Facts) -> str:
     result = ask(facts, topic="eligibility")
-    (d,) = result.decisions
-    assert d.rule_id == "ELIG-SYSTEMIC"
+    (d,) = [d for d in result.decisions if d.rule_id == "ELIG-SYSTEMIC"]
     return str(d.verdict)
 
 
@@ -72,7 +71,8 @@ def test_eligibility_boundaries(ask: Any, change: Facts, expected: str) -> None:
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        ({"bsa_percent": 9}, "below every severity threshold"),  # severity
+        ({"bsa_percent": 9}, "severity criteria are not met"),  # severity
+        ({"bsa_percent": 9}, "hands, face or eyelids"),  # ... with the high-impact exception stated
         ({"topical_trial_days": 6}, "shorter than 1-4 weeks"),  # duration
         ({"topical_potency": "low"}, "not medium-to-high potency"),  # potency
         ({"severity_timepoints": 1}, "multiple time points"),  # documentation
@@ -94,9 +94,9 @@ def test_not_yet_says_why(ask: Any, change: Facts, reason: str) -> None:
         ({"topical_trial_days": None}, ("topical_trial_days",)),  # duration unknown
         ({"topical_potency": None}, ("topical_potency",)),  # potency unknown
         ({"topical_potency": None, "topical_steroid": "unobtainium"}, ("topical_potency",)),  # unrecognised name
-        ({"severity_timepoints": None}, ("severity_timepoints",)),  # documentation unknown
-        ({"adherent": None}, ("adherent",)),  # adherence not assessed
         ({"topical_trial_days": None, "adherent": None}, ("topical_trial_days", "adherent")),  # two unknowns
+        ({"bsa_percent": 5, "iga": None, "pruritus_nrs": None, "qol_impaired": None, "high_impact_areas": None,
+          "sleep_disruption": None, "psychosocial_impact": None}, ("severity",)),  # one score below: ask
     ],
 )
 def test_unknowns_cannot_tell(ask: Any, change: Facts, missing: tuple[str, ...]) -> None:
@@ -104,6 +104,38 @@ def test_unknowns_cannot_tell(ask: Any, change: Facts, missing: tuple[str, ...])
     d = result.decisions[0]
     assert (result.status, d.outcome, d.verdict) == ("needs_info", "needs_info", "cannot_tell")
     assert d.missing == missing == result.missing
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"severity_timepoints": None},  # documentation: only the clinician can confirm it
+        {"adherent": None},  # adherence not assessed
+        {"severity_timepoints": None, "adherent": None},  # both
+    ],
+)
+def test_only_confirmable_conditions_left_is_a_conditional_answer(ask: Any, change: Facts) -> None:
+    result = ask({**ELIGIBLE, **change}, topic="eligibility")
+    d = result.decisions[0]
+    assert (result.status, d.verdict, result.verdict) == ("answered", "eligible_if_confirmed", "go")
+    assert result.missing == ()
+    assert "Before starting, confirm:" in d.statement
+
+
+@pytest.mark.parametrize(
+    ("scores", "expected"),
+    [
+        ({"bsa_percent": 5, "iga": 2}, "not_yet"),  # two scores given, both below: criteria not met
+        ({"bsa_percent": 5, "iga": 2, "pruritus_nrs": 4}, "not_yet"),  # all three below
+        ({"bsa_percent": 5, "iga": 2, "high_impact_areas": ("hands",)}, "eligible_if_confirmed"),  # hands qualify
+        ({"bsa_percent": 5}, "cannot_tell"),  # one score below: the others could still qualify
+        ({"bsa_percent": 5, "pruritus_nrs": 4}, "cannot_tell"),  # IGA unknown: IGA ≥3 could still qualify
+        ({"bsa_percent": 5, "iga": 3}, "eligible_if_confirmed"),  # IGA 3 qualifies
+    ],
+)
+def test_scores_below_threshold_are_a_verdict_not_a_question(ask: Any, scores: Facts, expected: str) -> None:
+    facts = {"topical_trial_days": 14, "topical_potency": "medium", **scores}
+    assert verdict(ask, facts) == expected
 
 
 def test_nothing_known(ask: Any) -> None:

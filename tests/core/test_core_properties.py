@@ -51,6 +51,7 @@ STEROIDS = ("clobetasol 0.05%", "triamcinolone 0.1%", "hydrocortisone 1%", "hydr
 
 FACT_FIELDS: dict[str, st.SearchStrategy[Any]] = {
     "age_years": _ranged("age_years", (0, 11, 11.99, 12, 17, 17.99, 18, 64, 64.99, 65, 120)),
+    "age_at_least_years": _ranged("age_at_least_years", (12, 18, 60, 64, 65, 70)),
     "age_group": st.sampled_from(("adult", "child")),
     "weight_kg": _ranged("weight_kg", (0.5, 39.9, 39.99, 40, 70, 400)),
     "weight_lb": _ranged("weight_lb", (1, 88, 88.2, 154, 881.8)),
@@ -97,8 +98,12 @@ def _consistent(raw: dict[str, Any]) -> dict[str, Any]:
     d = dict(raw)
     if "weight_kg" in d:
         d.pop("weight_lb", None)  # one weight (lb-only patients still occur when kg is absent)
+    if "age_years" in d and "age_at_least_years" in d:
+        d["age_at_least_years"] = min(d["age_at_least_years"], d["age_years"])
     if "age_years" in d and "age_group" in d:
         d["age_group"] = "adult" if d["age_years"] >= 18 else "child"
+    if d.get("age_group") == "child" and d.get("age_at_least_years", 0) >= 18:
+        d["age_at_least_years"] = 12
     if "egfr" in d and "ckd_stage" in d:
         d["ckd_stage"] = ckd_stage_for_egfr(d["egfr"])
     if "severe_renal_impairment" in d and ("egfr" in d or "ckd_stage" in d):
@@ -118,6 +123,8 @@ QUERIES = st.builds(
     requested_dose_mg=_maybe(st.one_of(st.sampled_from((7.5, 15, 25, 30, 45, 300, 600, 1000)),
                                        st.floats(min_value=0, max_value=5000, exclude_min=True))),
     requested_frequency=_maybe(st.sampled_from(get_args(Frequency))),
+    requested_dose_mg_per_kg_day=_maybe(st.sampled_from((1, 3, 5, 6, 30, 50, 60))),
+    other_drugs=st.lists(st.sampled_from(get_args(Drug)), max_size=2, unique=True).map(tuple),
     escalation=st.booleans(),
     pitfall=_maybe(st.sampled_from(get_args(PitfallTopic))),
 )
@@ -141,12 +148,19 @@ def test_decide_never_raises_and_every_decision_is_cited(book: Rulebook, facts: 
             assert c.quote in CORPUS_TEXT
             assert c.quote in get_corpus().passage(c.passage_id).quote
         assert d.statement.strip()
-    if result.decisions:
-        first = result.decisions[0].outcome
-        assert result.status == {"decided": "answered", "needs_info": "needs_info", "not_covered": "not_covered"}[first]
-    if result.decisions:
-        assert set(result.missing) == {m for d in result.decisions for m in d.missing}
-    else:
+    status_of = {"decided": "answered", "needs_info": "needs_info", "not_covered": "not_covered"}
+    blocks = [d for d in result.decisions if d.severity == "block"]
+    if blocks:  # blocks lead, and the first one sets the status
+        assert result.decisions[0] == blocks[0]
+        assert result.status == status_of[blocks[0].outcome]
+        assert result.verdict == "dont"
+    elif result.decisions:
+        assert result.status in {status_of[d.outcome] for d in result.decisions}
+        assert result.verdict != "dont"
+    severities = [d.severity for d in result.decisions]
+    assert severities == sorted(severities, key=["block", "caution", "info"].index), "blocks, cautions, then info"
+    assert set(result.missing) <= {m for d in result.decisions for m in d.missing} | {"drug"}
+    if not result.decisions:
         assert (result.status, result.missing) == ("needs_info", ("drug",))
 
 
@@ -177,7 +191,7 @@ def test_every_stated_dose_is_cited(book: Rulebook, facts: PatientFacts, drug: s
     for d in decide(book, facts, query).decisions:
         for dose in d.doses:
             assert d.citations
-            assert dose.drug == drug
+            assert dose.drug == d.drug  # a dose is always of the decision's own agent (the current one may differ)
             amount = f"{dose.low:g}"
             assert any(amount in c.quote for c in d.citations), (d.rule_id, amount)
 
@@ -195,7 +209,7 @@ def test_upadacitinib_30_mg_never_for_65_or_older_or_severe_renal(book: Rulebook
                                                                    data: st.DataObject) -> None:
     query = data.draw(_query_for("upadacitinib"))
     decisions = decide(book, facts, query).decisions
-    old = facts.age_years is not None and facts.age_years >= 65
+    old = facts.age_65_or_older is True
     renal = ((facts.egfr is not None and facts.egfr < 30) or (facts.ckd_stage or 0) >= 4
              or facts.severe_renal_impairment is True)
     unknown = facts.age_years is None or (facts.egfr is None and facts.ckd_stage is None
@@ -398,3 +412,23 @@ def test_grid_invariants(book: Rulebook, name: str) -> None:
                             assert facts.age_years is not None and facts.age_years < 65, where
                         if dose.drug == "methotrexate":
                             assert dose.frequency == "once weekly", where
+
+
+# --- safety never depends on wording ------------------------------------------------------------------------------
+
+
+def _findings_of(result: Any) -> set[tuple[str, str | None, str | None, str]]:
+    return {(d.rule_id, d.drug, d.verdict, d.severity) for d in result.decisions if d.severity != "info"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts=FACTS, query=QUERIES, drug=st.sampled_from(get_args(Drug)))
+def test_blocks_and_cautions_do_not_depend_on_the_topic(book: Rulebook, facts: PatientFacts, query: Query,
+                                                       drug: Drug) -> None:
+    """One situation, every topic (and any further topics): exactly the same blocks and cautions."""
+    base = query.model_copy(update={"drug": drug})
+    expected = _findings_of(decide(book, facts, base))
+    for topic in get_args(Topic):
+        for also in ((), ("dose",), ("choice", "monitoring")):
+            framed = base.model_copy(update={"topic": topic, "also": also})
+            assert _findings_of(decide(book, facts, framed)) == expected, (topic, also)
