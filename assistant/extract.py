@@ -110,6 +110,9 @@ _ALIAS_ALT = "|".join(
     re.escape(a).replace(r"\ ", r"[\s-]+") for a in sorted(DRUG_ALIASES, key=len, reverse=True)
 )
 _ALIAS_RE = _c(rf"(?<![a-z0-9])({_ALIAS_ALT})(?![a-z0-9])")
+_MONITOR_ON_RE = _c(r"\b(?:monitor\w*|labs?|bloods?|check\w*|watch\w*|test\w*|screen\w*|follow\w*|surveillance)"
+                    r"(?:\s+for)?\s*$")
+_TOTAL_PER_DAY_RE = _c(r"\s*(?:/\s*d(?:ay)?\b|(?:a|per)\s+day\b|daily\s+total\b|total\s+(?:daily|per\s+day|a\s+day)\b)")
 _CURRENT_RE = _c(
     r"\b(?:currently\s+on|currently\s+taking|been\s+on|started\s+on|maintained\s+on|stable\s+on|on|taking|using|"
     r"receiving|switch(?:ing|ed)?\s+(?:him\s+|her\s+|them\s+)?from)\s+"
@@ -305,13 +308,24 @@ _HERPETIC = (
 _NO_INFECTION_RE = _c(
     r"\bno\s+(?:signs?\s+of\s+|active\s+|current\s+)?(?:infections?|infxns?|infx)\b|\bnot\s+infected\b"
 )
+_ABX_NAMES_EARLY = (
+    r"doxycycline|doxy|minocycline|cephalexin|cefalexin|keflex|cefadroxil|augmentin|amoxicillin|clindamycin|bactrim|"
+    r"septra|dicloxacillin|flucloxacillin|azithromycin|erythromycin|penicillin"
+)
 _INFECTION_TREATED_RE = _c(
     r"\b(?:(?:infection|herpeticum|impetigo|superinfection|hsv)\s+(?:was\s+|has\s+been\s+|is\s+)?(?:already\s+|now\s+|"
     r"fully\s+)?(?:treated|cleared|resolved)|(?:treated|cleared)\s+with\s+(?:oral\s+|iv\s+|a\s+course\s+of\s+)?"
     r"(?:antibiotics|antivirals|acyclovir|valacyclovir|aciclovir|valaciclovir|cephalexin|keflex)|(?:treated|cleared)\s+the\s+"
     r"infection|(?:finished|completed)\s+(?:a\s+|the\s+)?(?:course\s+of\s+)?(?:antibiotics|antivirals|"
     r"acyclovir|valacyclovir|cephalexin|keflex)|after\s+(?:antibiotics|antivirals|acyclovir))\b"
+    # "treated with 10 days of cephalexin", "gave keflex … now clear": a course given, or the signs now gone
+    r"|\b(?:treated|cleared|gave|given|took|completed|finished)\b[^.?!\n]{0,40}?\b(?:antibiotics?|antivirals?|abx|"
+    r"acyclovir|valacyclovir|aciclovir|valaciclovir|" + _ABX_NAMES_EARLY + r")\b"
+    r"|\b(?:now|since|fully|completely)\s+(?:clear|cleared|resolved|healed|gone)\b"
 )
+_TREATMENT_COURSE_RE = _c(  # "10 days of cephalexin": how long an antibiotic was given, not a topical trial
+    r"(?<![\d.])\d+(?:\.\d+)?\s*-?\s*(?:days?|d|weeks?|wks?)\s+(?:of\s+)?(?:oral\s+|iv\s+)?(?:antibiotics?|antivirals?|abx|"
+    r"acyclovir|valacyclovir|aciclovir|valaciclovir|" + _ABX_NAMES_EARLY + r")\b")
 _AREAS = (
     (_c(r"(?<!other\s)\b(?:hands?|palms?|fingers?)\b"), "hands"),
     (_c(r"\b(?:face|facial|cheeks?|perioral|forehead)\b(?!\s+of\b)"), "face"),
@@ -415,6 +429,10 @@ _NONADHERENT_RE = _c(
     r"(?:use|apply)|(?:barely|hardly|rarely|never)\s+(?:uses|used|using|applies|applied|applying)|"
     r"(?:" + _USE_VERB + r")\b[^.;?!\n]{0,50}?\b(?:inconsistently|sporadically|intermittently|irregularly|"
     r"on\s+and\s+off|rarely|occasionally|only\s+sometimes))\b"
+    # "used it maybe twice a week", "only applied it once or twice" (a daily regimen used far less often)
+    r"|\b(?:" + _USE_VERB + r")\s+(?:it|them|the\s+\w+)?\s*(?:maybe|only|just|about|like)\s+(?:once|twice|\w+\s+times)"
+    r"(?:\s+(?:a|per)\s+week|\s+or\s+(?:twice|\w+))?\b"
+    r"|\b(?:hasn'?t|haven'?t|has\s+not|have\s+not)\s+(?:really\s+)?(?:been\s+)?(?:used|applied|using|applying)\b"
 )
 _ADHERENT_RE = _c(
     r"\b(?:(?:used|uses|using|applied|applies|applying)\s+(?:it\s+|them\s+|the\s+\w+\s+)?(?:twice\s+daily)|"
@@ -428,7 +446,10 @@ _PHOBIA_RE = _c(
     r"\b(?:(?:topical\s+)?(?:steroid|corticosteroid|tcs)[\s-]*(?:phobia|phobic)|corticophobia|(?:afraid|scared|"
     r"fearful|worried|terrified)\s+of\s+(?:using\s+)?(?:topical\s+)?(?:the\s+)?(?:steroids?|corticosteroids?|tcs)|"
     r"fear\s+of\s+(?:topical\s+)?(?:steroids?|corticosteroids?)|(?:refuses?|won'?t\s+use|doesn'?t\s+want)\s+"
-    r"(?:topical\s+)?(?:steroids?|corticosteroids?|tcs))\b"
+    r"(?:topical\s+)?(?:steroids?|corticosteroids?|tcs)"
+    # "refuses to put steroid cream on", "won't apply the steroid ointment"
+    r"|(?:refus\w*|won'?t|will\s+not|doesn'?t\s+want)\s+(?:to\s+)?(?:use|put|apply|try)\s+(?:any\s+|the\s+|a\s+)?"
+    r"(?:topical\s+)?(?:steroid|corticosteroid|tcs)s?(?:\s+(?:creams?|ointments?))?)\b"
 )
 _CONTACT_TRUE_RE = _c(
     r"\b(?:patch(?:\s+tests?|\s+testing)?\s*(?:neg|-ve|nad)\b|patch\s+test(?:ing|s)?\s+(?:was\s+|were\s+|is\s+|came\s+back\s+|has\s+been\s+)?(?:negative|done|"
@@ -1068,6 +1089,7 @@ class _State:
         self.barrier_spans: list[tuple[int, int]] = []  # clauses stating a first-line barrier
         self.alias_spans: list[tuple[int, int]] = []  # systemic drug names as written
         self.escalate = False  # "15 -> 30": a stated increase of the dose
+        self.per_day_total = False  # the proposed amount was written as a daily total ("3 g/day")
         self.conflicts: dict[str, list[Any]] = {}  # field -> different values stated in this one message
         self.current: dict[str, tuple[Any, str] | None] = {}  # field -> the value marked as current ("now 66")
 
@@ -1165,6 +1187,8 @@ def _current(s: _State, mentions: list[tuple[int, Drug, str]]) -> int | None:
     drug = _alias_drug(m.group(3))
     if drug is None:
         return None
+    if m.group(0).lower().startswith("on") and _MONITOR_ON_RE.search(s.text, max(0, m.start() - 30), m.start()):
+        return None  # "what do I monitor on Neoral?": the agent's monitoring, not an agent the patient is on
     s.fact("current_drug", drug, f"{m.group(0).strip()}")
     amount, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(5) or "mg")
     if amount:
@@ -1239,6 +1263,8 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
         if requested is None and not s.escalate:
             requested = value
             s.matched.append(f"requested_dose:{m.group(0)}")
+            if _TOTAL_PER_DAY_RE.match(s.text, m.end()):
+                s.per_day_total = True  # "3 g/day total (1.5 g BID)": this amount is the daily total
         s.consume(m)
     if requested is None:
         m = _GOTO_RE.search(s.work) or _DRUG_BARE_DOSE_RE.search(s.work) or (
@@ -1562,6 +1588,47 @@ def _flags(s: _State, mentions: list[tuple[int, Drug, str]]) -> None:
         s.fact("first_line_barriers", tuple(barriers), ",".join(barriers))
 
 
+_PREGNANCY_SAFETY_RE = _c(
+    r"\b(?:safe\w*|hurt\w*|harm\w*|risk\w*|dangerous|ok|okay|fine|affect\w*|damag\w*|teratogen\w*|birth\s+defects?|"
+    r"stay\s+on|keep\s+(?:her\s+|him\s+)?on|continue|compatible)\b[^.?!\n]{0,60}?\b(?:baby|babies|fetus|foetus|"
+    r"unborn|pregnan\w*|conception|conceiv\w*|ttc|breast\s*feed\w*)"
+    r"|\b(?:baby|fetus|foetus|pregnan\w*)\b[^.?!\n]{0,40}?\b(?:safe\w*|hurt\w*|harm\w*|risk\w*|ok|okay)\b"
+    r"|\bpregnan\w*\b[^.?!\n]{0,60}?\b(?:stay\w*\s+on|keep\s+(?:her\s+|him\s+)?on|continu\w*)\b")
+_ITCH_RE = _c(r"\b(?:itch\w*|prurit\w*|scratch\w*|sleep\w*|nights?)\b")
+_PROPHYLAXIS_WORDS = (  # narrower than _PREVENT_WORDS: "keflex for a staph flare" treats, it does not prevent
+    r"prevent\w*|prophyla\w*|long[\s-]term|maintenance|routine\w*|suppress\w*|chronic(?:ally)?|ongoing|"
+    r"indefinitely|coming\s+back|recur\w*|relaps\w*|coloni[sz]\w*|decoloni[sz]\w*"
+)
+_ABX_PREVENT_RE = _c(
+    r"\b(?:" + _ABX_NAMES + r"|antibiotics?|abx)\b[^.?!\n]{0,60}?\b(?:" + _PROPHYLAXIS_WORDS + r")\b|\b(?:"
+    + _PROPHYLAXIS_WORDS + r")\b[^.?!\n]{0,60}?\b(?:" + _ABX_NAMES + r"|antibiotics?|abx)\b")
+_ANTIHISTAMINE_RE = _c(r"\b(?:" + _ANTIHISTAMINES + r")\b")
+
+
+_SET_ASIDE_AFTER_RE = _c(r"[\s,)-]*(?:was\s+|were\s+|is\s+|has\s+been\s+|got\s+)?(?:denied|failed|not\s+covered|"
+                         r"contraindicated|unavailable|declined|refused|stopped|discontinued|didn'?t\s+work|"
+                         r"did\s+not\s+work|not\s+an\s+option|intolerant|ineffective)\b")
+_SET_ASIDE_BEFORE_RE = _c(r"\b(?:failed|after|tried|off|stopped|intolerant\s+(?:of|to)|allergic\s+to|no|denied|"
+                          r"declined|without)\s+(?:on\s+)?(?:the\s+)?$")
+
+
+def _set_aside(text: str, pos: int, surface: str) -> bool:
+    """'dupilumab denied', 'failed methotrexate': an agent named as ruled out, not one in play for this patient."""
+    return (_SET_ASIDE_AFTER_RE.match(text, pos + len(surface)) is not None
+            or _SET_ASIDE_BEFORE_RE.search(text, max(0, pos - 25), pos) is not None)
+
+
+def _named_pitfall(text: str) -> PitfallTopic | None:
+    """Antihistamines for itch, or antibiotics to prevent flares, named in one sentence of the message."""
+    for sentence in re.split(r"[.?!\n]", text):
+        if _ANTIHISTAMINE_RE.search(sentence) and _ITCH_RE.search(sentence):
+            return "antihistamines"
+        m = _ABX_PREVENT_RE.search(sentence)
+        if m and not _negated(sentence, m.start()):
+            return "antibiotics"
+    return None
+
+
 def _intent(
     s: _State, mentions: list[tuple[int, Drug, str]], drug: Drug | None, requested: float | None,
     frequency: str | None, escalation: bool, other_agent: bool,
@@ -1616,7 +1683,9 @@ def _intent(
     # a named test about an agent ("LFTs on methotrexate - how often?", "check TPMT before starting aza?")
     test_on_drug = drug is not None and _MON_TEST_RE.search(text) is not None and requested is None \
         and not escalation and frequency is None
-    dose_words = [m.group(0).lower() for m in _DOSE_WORDS_RE.finditer(text)]
+    # "a prednisone taper", "a Medrol dose pack": the words name the agent's regimen, they ask for no dose
+    dose_words = [m.group(0).lower() for m in _DOSE_WORDS_RE.finditer(text)
+                  if not any(a <= m.start() < b for a, b in s.alias_spans)]
     if test_on_drug and all(w.startswith("how often") for w in dose_words):
         dose_words = []
     # "pt admits she's not using the creams" states adherence; it asks nothing about combining
@@ -1636,9 +1705,13 @@ def _intent(
     switch_on_drug = on_agent_for_a_while and _SWITCH_STOP_RE.search(text) is not None and not (
         len({d for _, d, _ in mentions}) > 1)
 
+    # "would dupilumab hurt the baby?", "is it ok while she's pregnant?": a safety question in pregnancy
+    pregnancy_safety = s.facts.get("pregnancy_or_planning") is True and _PREGNANCY_SAFETY_RE.search(text) is not None
     intent: str | None = None
     if pitfall_word:
         intent = "pitfalls"  # "common pitfalls before going systemic?" — all of them unless one is named
+    elif pregnancy_safety and requested is None and not escalation and frequency is None:
+        intent = "adverse_effects"
     elif pitfall == "antihistamines" and drug is None:
         intent = "pitfalls"  # "allegra 180 bid for the itch?": the dose is the antihistamine's, no systemic agent's
     elif test_on_drug and not infection:
@@ -1685,7 +1758,8 @@ def _intent(
     if intent is None and on_topic and _GENERAL_RE.search(text):
         intent = "general"
     if intent != "pitfalls":
-        pitfall = None
+        # a named antihistamine for itch, or an antibiotic to prevent flares, is a pitfall whatever else is asked
+        pitfall = _named_pitfall(text)
     if drug == "systemic_corticosteroids" and intent not in ("dose", "pre_systemic", "monitoring") and not (
             intent == "adverse_effects" and _STEROID_RISK_RE.search(text)):
         # the guideline's word on systemic steroids is a choice (conditional against); their risks and monitoring
@@ -1706,7 +1780,9 @@ def _intent(
 
 
 _PER_KG_RE = _c(r"(?<![\d.,-])(\d+(?:[.,]\d+)?)\s*(?:mg|milligrams?)\s*(?:/|per|a)\s*(?:kg|kilo(?:gram)?s?)"
-                r"(?:\s*(?:/|per|a|each)\s*(?:day|d)\b)?(?!\s*-)")
+                r"(\s*(?:/|per|a|each)\s*(?:day|d)\b)?(?!\s*-)")
+_PER_DOSE_BID_RE = _c(r"[^.;?!\n]{0,25}?\b(?:twice\s+(?:a\s+)?day|twice\s+daily|bid|b\.i\.d\.?|q12h?|"
+                      r"every\s+12\s+hours?)\b")
 _DECADE_RE = _c(r"\b(?:in\s+(?:his|her|their|the)\s+)(?:(early|mid|late)[\s-]*)?(" + "|".join(AGE_DECADES) + r"|"
                 r"[1-9]0'?s)\b")
 _DECADE_BARE_RE = _c(r"\b(?:(early|mid|late)[\s-]*)([1-9]0'?s)\b")
@@ -1719,9 +1795,15 @@ def _per_kg_request(s: _State) -> float | None:
     m = _PER_KG_RE.search(s.work)
     if m is None:
         return None
+    value = _num(m.group(1).replace(",", "."))
+    if m.group(2) is None and _PER_DOSE_BID_RE.match(s.text, m.end()):
+        # "2 mg/kg BID", "5 mg/kg twice a day (each dose)": per dose, so the daily amount is twice it
+        s.matched.append(f"requested_dose_mg_per_kg_day:{m.group(0).strip()} twice daily = {value * 2:g} mg/kg/day")
+        s.consume(m)
+        return value * 2
     s.matched.append(f"requested_dose_mg_per_kg_day:{m.group(0).strip()}")
     s.consume(m)
-    return _num(m.group(1).replace(",", "."))
+    return value
 
 
 def _age_floor(s: _State) -> None:
@@ -1758,6 +1840,8 @@ def _extract(text: str) -> Extraction:
     _age_floor(s)
     for m in _GESTATION_RE.finditer(s.work):
         s.consume(m)  # "G1 at 20 wks": weeks of gestation, not weeks on treatment or of a topical trial
+    for m in _TREATMENT_COURSE_RE.finditer(s.work):
+        s.consume(m)  # "10 days of cephalexin": an antibiotic course, not a topical trial
     _durations(s, "current_drug" in s.facts)
     _age_loose(s)
     _flags(s, mentions)
@@ -1778,6 +1862,10 @@ def _extract(text: str) -> Extraction:
     if drug is None and current is not None:
         drug = current
 
+    if s.per_day_total and requested is not None and drug not in _DAILY_TOTAL_DRUGS:
+        # "CellCept 3 g/day (1.5 g BID)": the amount is per day, whatever schedule is named beside it (the
+        # mg/kg/day agents already read "… mg per day" as their daily total)
+        frequency = "daily"
     escalation = _ESCALATION_RE.search(text) is not None or s.escalate
     current_dose = s.facts.get("current_dose_mg")
     if (requested is not None and isinstance(current_dose, int | float) and requested > current_dose
@@ -1821,8 +1909,8 @@ def _extract(text: str) -> Extraction:
         requested_dose_mg=float(requested) if requested is not None else None,
         requested_frequency=frequency,  # type: ignore[arg-type]
         requested_dose_mg_per_kg_day=per_kg if intent != "out_of_scope" else None,
-        other_drugs=list(dict.fromkeys(d for _pos, d, _surface in asked if d != drug)) if intent != "out_of_scope"
-        else [],
+        other_drugs=list(dict.fromkeys(d for pos, d, surface in asked if d != drug
+                                       and not _set_aside(text, pos, surface))) if intent != "out_of_scope" else [],
         escalation=escalation,
         pitfall=pitfall,
         facts=s.facts,

@@ -43,6 +43,14 @@ DRUG_ALIASES: dict[str, Drug] = {
     "dexamethasone": "systemic_corticosteroids", "oral prednisone": "systemic_corticosteroids",
     "systemic corticosteroid": "systemic_corticosteroids", "systemic steroid": "systemic_corticosteroids",
     "oral steroid": "systemic_corticosteroids", "steroid pills": "systemic_corticosteroids",
+    # regimens named by their shape: a taper, a burst, a dose pack, a shot are systemic courses
+    "steroid taper": "systemic_corticosteroids", "steroid tapers": "systemic_corticosteroids",
+    "prednisone taper": "systemic_corticosteroids", "pred taper": "systemic_corticosteroids",
+    "steroid dose pack": "systemic_corticosteroids", "steroid dosepak": "systemic_corticosteroids",
+    "dose pack": "systemic_corticosteroids", "dosepak": "systemic_corticosteroids",
+    "steroid course": "systemic_corticosteroids",
+    "course of steroids": "systemic_corticosteroids", "course of oral steroids": "systemic_corticosteroids",
+    "hydrocortisone tablets": "systemic_corticosteroids",
     # injected / parenteral corticosteroids are systemic too (Kenalog cream is excluded by the extractor)
     "kenalog": "systemic_corticosteroids", "depo medrol": "systemic_corticosteroids",
     "depomedrol": "systemic_corticosteroids", "solu medrol": "systemic_corticosteroids",

@@ -26,9 +26,9 @@ from .decision import (
 )
 from .drugs import DRUGS, Drug, DrugInfo, drug_info
 from .engine import assess, decide
-from .findings import SEVERITY_BY_VERDICT, findings, severity_of
 from .errors import CoreError, InvalidFactsError, RuleDefinitionError, describe_validation_error
 from .facts import FACT_RANGES, LB_TO_KG, PatientFacts, parse_facts
+from .findings import SEVERITY_BY_VERDICT, findings, severity_of
 from .numbers import fmt, round1
 from .query import Frequency, PitfallTopic, Query, Topic
 from .rulebook import Rulebook, build_rulebook

@@ -146,6 +146,11 @@ def _dupilumab(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
                                   "every 2 weeks after a single loading dose", fixed_mg=(600, 300))
     kg_note, kg_verdict = _fixed_per_kg_note(q, "Dupilumab")
     note, verdict = f"{note} {kg_note}".strip(), verdict or kg_verdict
+    if q.requested_dose_mg == 600 and q.requested_frequency in ("every_2_weeks", "weekly", "daily"):
+        # an amount the guideline gives, at a frequency it never gives it: 600 mg is the one-off loading dose
+        note = (f"{note} 600 mg is the single loading dose, not a repeated one: the maintenance dose is 300 mg "
+                "every 2 weeks.").strip()
+        verdict = "dose_not_in_guideline"
     return [book.decision("DOSE-DUPILUMAB", statement=f"{statement} {note}".strip(), verdict=verdict,
                           inputs=_age_inputs(facts), criteria=(adult,), doses=doses)]
 
@@ -363,13 +368,23 @@ def _mycophenolate(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decisi
     adult_dose = Dose(drug="mycophenolate", phase="typical", low=1.0, high=1.5, unit="g", route="oral",
                       frequency="twice daily")
     if age.value == "adult":
-        note, verdict = _request_note(q, "Mycophenolate", "twice_daily", "twice daily", low=1000, high=1500,
-                                      range_text="1.0-1.5 g")
+        criteria: tuple[Criterion, ...] = (crit("adult (18 years or older)", "met", age.detail, age.basis),)
+        if q.requested_frequency == "daily" and q.requested_dose_mg is not None:
+            # "3 g/day": a daily total of a twice-daily drug is compared per dose (half of it), never as once daily
+            per_dose = q.requested_dose_mg / 2
+            inside = 1000 <= per_dose <= 1500
+            how = f"{fmt(q.requested_dose_mg)} mg per day ÷ 2 = {fmt(per_dose)} mg per dose"
+            criteria += (crit("daily total within 1.0-1.5 g twice daily", "met" if inside else "not_met", how),)
+            note = (f"{how}: {'within' if inside else 'outside'} the guideline's 1.0-1.5 g twice daily"
+                    + ("." if inside else f" ({'above' if per_dose > 1500 else 'below'} it)."))
+            verdict = None if inside else "dose_outside_range"
+        else:
+            note, verdict = _request_note(q, "Mycophenolate", "twice_daily", "twice daily", low=1000, high=1500,
+                                          range_text="1.0-1.5 g")
         kg_note, kg_verdict = _fixed_per_kg_note(q, "Mycophenolate (adult)")
         note, verdict = f"{note} {kg_note}".strip(), verdict or kg_verdict
         return [book.decision(
-            "DOSE-MYCOPHENOLATE", verdict=verdict, inputs=_age_inputs(facts),
-            criteria=(crit("adult (18 years or older)", "met", age.detail, age.basis),), doses=(adult_dose,),
+            "DOSE-MYCOPHENOLATE", verdict=verdict, inputs=_age_inputs(facts), criteria=criteria, doses=(adult_dose,),
             statement=f"Mycophenolate: 1.0-1.5 g orally twice daily. {note}".strip(),
         )]
     if age.value == "child":

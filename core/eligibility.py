@@ -142,8 +142,9 @@ def eligibility_decisions(book: Rulebook, facts: PatientFacts, q: Query) -> list
         # severity and the topical trial are met; what is left only the clinician can confirm: answer, listing it
         return [book.decision(
             "ELIG-SYSTEMIC", verdict="eligible_if_confirmed", inputs=inputs, criteria=criteria,
-            statement=f"Meets the severity and topical-trial criteria for systemic therapy ({severity.detail[len('meets '):]}; "
-                      f"{duration.detail}; {potency.detail}). Before starting, confirm: "
+            statement="Meets the severity and topical-trial criteria for systemic therapy "
+                      f"({severity.detail[len('meets '):]}; {duration.detail}; {potency.detail}). Before starting, "
+                      "confirm: "
                       + "; ".join(c.name for c in main if c.status == "unknown") + ".",
         )]
     return [book.decision(

@@ -113,7 +113,7 @@ def assess(book: Rulebook, facts: PatientFacts, query: Query) -> CoreResult:
                  for d in shown]
     blocks = [d for d in shown if d.severity == "block"]
     answering = [d for d in shown if d.verdict == "pregnancy_not_addressed"] if pregnancy_answers else []
-    primary = blocks[0] if blocks else (answering or asked or shown or [None])[0]
+    primary: Decision | None = blocks[0] if blocks else next(iter(answering or asked or shown), None)
     status: Status = _OUTCOME_STATUS[primary.outcome] if primary is not None else "needs_info"
     missing: list[str] = ["drug"] if query.drug is None and "dose" in (query.topic, *query.also) else []
     if not shown:

@@ -155,18 +155,14 @@ def _pregnancy(book: Rulebook, s: Situation) -> list[Decision]:
 
 def _infection(book: Rulebook, s: Situation) -> list[Decision]:
     """An untreated superinfection or eczema herpeticum before any start: treat first."""
-    if not s.starting:
-        return []
     summary, *items = checklist_decisions(book, s.facts, Query(topic="pre_systemic", drug=s.query.drug))
     infections = [d for d in items if d.rule_id in ("PRE-BACTERIAL-INFECTION", "PRE-ECZEMA-HERPETICUM")]
     # the checklist summary ("Do not start dupilumab yet: treat … first") leads, then each infection
-    return [summary, *infections] if infections else []
+    return _on_current([summary, *infections] if infections else [], s)
 
 
 def _topical_trial(book: Rulebook, s: Situation) -> list[Decision]:
     """Not yet eligible (trial too short, low potency, nonadherence, steroid phobia, scores below threshold)."""
-    if not s.starting:
-        return []
     elig = eligibility_decisions(book, s.facts, Query(topic="eligibility"))
     if not elig or elig[0].verdict != "not_yet":
         return []
@@ -175,7 +171,14 @@ def _topical_trial(book: Rulebook, s: Situation) -> list[Decision]:
     out = list(elig)
     if any(c.name in trial and c.status == "not_met" for c in elig[0].criteria):
         out += pitfall_decisions(book, s.facts, Query(topic="pitfalls", pitfall="topicals_first"))
-    return out
+    return _on_current(out, s)
+
+
+def _on_current(decisions: list[Decision], s: Situation) -> list[Decision]:
+    """Start-of-therapy findings for a patient already on every agent named: still said, as cautions."""
+    if s.starting:
+        return decisions
+    return [d.model_copy(update={"severity": "caution"}) for d in decisions]
 
 
 def _pitfall(book: Rulebook, s: Situation) -> list[Decision]:
@@ -196,7 +199,7 @@ def findings(book: Rulebook, facts: PatientFacts, query: Query) -> list[Decision
     seen: set[tuple[str, str | None, str | None]] = set()
     for check in CHECKS:
         for d in check(book, s):
-            severity = severity_of(d)
+            severity = severity_of(d) if d.severity == "info" else d.severity  # a check may set it itself
             key = (d.rule_id, d.drug, d.verdict)
             if severity != "info" and key not in seen:
                 seen.add(key)
