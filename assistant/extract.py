@@ -259,6 +259,9 @@ _MEASURE_BEFORE_RE = _c(r"\b(?:e?gfr|bsa|iga|nrs|itch|weight|creatinine|score|ea
 _AGE_BIRTHDAY_RE = _c(
     r"(?<![\d.])(\d{1,3})(?:st|nd|rd|th)\s+birthday\b"
     r"|\b(?:just\s+|recently\s+|has\s+|have\s+|had\s+)?turned\s+(\d{1,3})(?![\d.])"
+    # "is it safe at 72?": a judgement word, then an age ending the clause (never "upa at 15", "at 30 mg")
+    r"|\b(?:safe|ok|okay|fine|appropriate|reasonable|advisable|allowed|an\s+option)\s+at\s+(?:age\s+)?(\d{1,3})"
+    r"(?=\s*(?:years?\b|yrs?\b|y/?o\b|[?!]|$))"
     r"(?!\s*(?:%|kg|kilo|lb|pound|mg|g\b|weeks?|wks?|days?|months?|mo\b|/|\.\d|mls?\b|ml/))"
 )
 _AGE_LOOSE_RE = _c(
@@ -570,7 +573,9 @@ _ESCALATION_RE = _c(
     r"escalat(?:e|ing)\s+(?:the\s+)?(?:dose|to)|dose\s+escalation|bump(?:ing)?(?:\s+(?:it|her|him|them|the\s+dose))?"
     r"\s+up|bump(?:ing)?\s+(?:it|her|him|them|the\s+dose)?\s*to|up[\s-]?titrat(?:e|ing)|titrat(?:e|ing)\s+up|"
     r"go(?:ing)?\s+(?:up\s+)?to\s+(?<![\d.])\d|higher\s+dose|double\s+(?:the\s+|her\s+|his\s+)?dose|step\s+up|"
-    r"dose\s+up|raise\s+(?:the\s+)?dose|maximi[sz]e\s+(?:the\s+)?dose)"
+    r"dose\s+up|raise\s+(?:the\s+)?dose|maximi[sz]e\s+(?:the\s+)?dose|"
+    # "can we go up?", "move him up", "push the dose": an increase asked without a number
+    r"(?:go|move|push|take)\s+(?:him\s+|her\s+|them\s+|it\s+)?up\b(?!\s+to\s+(?:date|speed))|push\s+the\s+dose)"
 )
 
 _OVERRIDE_RE = _c(
@@ -1331,7 +1336,7 @@ def _ages(s: _State) -> None:
     for m in _AGE_BIRTHDAY_RE.finditer(s.work):
         if _MEASURE_BEFORE_RE.search(s.text, max(0, m.start() - 16), m.start()):
             continue  # "eGFR turned 25": a measurement, not a birthday
-        s.fact("age_years", _num(m.group(1) or m.group(2)), m.group(0).strip())  # a birthday just passed
+        s.fact("age_years", _num(m.group(1) or m.group(2) or m.group(3)), m.group(0).strip())  # a birthday, an age
         s.consume(m)
     for m in _AGE_MONTHS_RE.finditer(s.work):
         s.fact("age_years", round(_num(m.group(1)) / 12, 2), m.group(0))
