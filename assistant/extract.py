@@ -1373,6 +1373,8 @@ def _durations(s: _State, has_current: bool) -> None:
         if i >= _MAX_DURATIONS or ("weeks_on_treatment" in s.facts and "topical_trial_days" in s.facts):
             s.consume(m)  # both facts stated (the first statement wins) or a pathological run: nothing left to read
             continue
+        if s.text[m.start():m.end()] != s.work[m.start():m.end()]:
+            continue  # "122AGE0MO": the number and the unit are joined only across a consumed span
         amount = _num(raw) if raw[0].isdigit() else _WORD_NUMBERS[raw.lower()]
         unit = unit.lower()
         if unit in ("w", "d", "mo") and raw[0].isdigit() is False:
@@ -1389,11 +1391,13 @@ def _durations(s: _State, has_current: bool) -> None:
         if d_sys is not None and (d_top is None or d_sys < d_top):
             # weeks on the current agent; a month is 52/12 weeks
             weeks = amount if kind == "w" else amount / 7 if kind == "d" else amount * 52 / 12
-            s.fact("weeks_on_treatment", round(weeks, 1) if kind != "w" else amount, m.group(0).strip())
+            s.fact("weeks_on_treatment", round(weeks, 1) if kind != "w" else amount, s.text[m.start():m.end()].strip())
         else:
             # topical trial in days; a month counts as 30 days
             days = amount * (1 if kind == "d" else 7 if kind == "w" else 30)
-            s.fact("topical_trial_days", int(round(days)) if math.isfinite(days) else days, m.group(0).strip())
+            # the label is what the user wrote (the work copy has consumed spans blanked out)
+            s.fact("topical_trial_days", int(round(days)) if math.isfinite(days) else days,
+                   s.text[m.start():m.end()].strip())
         s.consume(m)
 
 

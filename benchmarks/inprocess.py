@@ -68,8 +68,10 @@ def core_decision(questions: list[str], repeat: int = 20) -> Row:
     finally:
         gc.enable()
     med = statistics.median(samples)
-    return dist_row("core decision (core.decide)", "µs", samples, target="median ≤ 50 µs", ok=med <= 50,
-                    note=f"{len(cases)} distinct facts/query pairs × {repeat}")
+    # every check runs on every situation since the fact-driven assessment (issue 9): about six rule families
+    # where one ran before, so the target moved from 50 to 150 µs; the user-facing budget is the warm answer
+    return dist_row("core assessment (core.decide → assess, every check)", "µs", samples, target="median ≤ 150 µs",
+                    ok=med <= 150, note=f"{len(cases)} distinct facts/query pairs × {repeat}")
 
 
 def assistant_warm(home: Path, questions: list[str], source: str, repeat: int = 5) -> tuple[list[Row], dict[str, Any]]:

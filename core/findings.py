@@ -155,6 +155,8 @@ def _pregnancy(book: Rulebook, s: Situation) -> list[Decision]:
 
 def _infection(book: Rulebook, s: Situation) -> list[Decision]:
     """An untreated superinfection or eczema herpeticum before any start: treat first."""
+    if not (s.facts.bacterial_superinfection or s.facts.eczema_herpeticum):
+        return []  # nothing to treat (a shortcut: the checklist would find no infection item open)
     summary, *items = checklist_decisions(book, s.facts, Query(topic="pre_systemic", drug=s.query.drug))
     infections = [d for d in items if d.rule_id in ("PRE-BACTERIAL-INFECTION", "PRE-ECZEMA-HERPETICUM")]
     # the checklist summary ("Do not start dupilumab yet: treat … first") leads, then each infection
@@ -163,6 +165,10 @@ def _infection(book: Rulebook, s: Situation) -> list[Decision]:
 
 def _topical_trial(book: Rulebook, s: Situation) -> list[Decision]:
     """Not yet eligible (trial too short, low potency, nonadherence, steroid phobia, scores below threshold)."""
+    f = s.facts
+    if all(v is None for v in (f.bsa_percent, f.iga, f.topical_trial_days, f.topical_potency, f.topical_steroid,
+                               f.severity_timepoints, f.adherent, f.steroid_phobia)):
+        return []  # a shortcut: with none of these known no eligibility criterion can be 'not met'
     elig = eligibility_decisions(book, s.facts, Query(topic="eligibility"))
     if not elig or elig[0].verdict != "not_yet":
         return []

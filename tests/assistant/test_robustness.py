@@ -78,6 +78,8 @@ def backed_numbers(answer: Answer, question: str) -> set[float]:
             if isinstance(v, int | float) and not isinstance(v, bool):
                 allowed.add(round(float(v), 2))
                 allowed |= numbers_in(f"{v:g}")  # large values are echoed as e.g. "1.00002e+06"
+                if abs(v) >= 1e6:
+                    allowed |= numbers_in(f"{v:,.0f}")  # ... or written out in full: "1,000,003"
     return allowed
 
 
