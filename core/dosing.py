@@ -125,15 +125,23 @@ def _divided_request(mg: float, frequency: str | None, day: tuple[float, float],
             "dose_outside_range")
 
 
+def _no_pediatric_dose(book: Rulebook, rule_id: str, drug: Drug, facts: PatientFacts,
+                       adult: Criterion, regimen: str) -> list[Decision] | None:
+    """A child, and the drug table says the guideline gives only an adult regimen: not covered (a block)."""
+    if adult.status != "not_met" or drug_info(drug).pediatric != "none":
+        return None
+    return [book.decision(
+        rule_id, outcome="not_covered", verdict="no_pediatric_dose", inputs=_age_inputs(facts), criteria=(adult,),
+        statement=f"Not covered: the guideline gives {regimen} and {_NO_PEDIATRIC_SHORT}, so it gives no dose for "
+                  f"this patient ({adult.detail}).",
+    )]
+
+
 def _dupilumab(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
     adult = _adult_criterion(facts)
-    if adult.status == "not_met":
-        return [book.decision(
-            "DOSE-DUPILUMAB", outcome="not_covered", verdict="no_pediatric_dose", inputs=_age_inputs(facts),
-            criteria=(adult,),
-            statement=f"Not covered: the guideline gives one dupilumab regimen and {_NO_PEDIATRIC_SHORT}, "
-                      f"so it gives no dose for this patient ({adult.detail}).",
-        )]
+    child = _no_pediatric_dose(book, "DOSE-DUPILUMAB", "dupilumab", facts, adult, "one dupilumab regimen")
+    if child is not None:
+        return child
     doses = (
         Dose(drug="dupilumab", phase="loading", low=600, unit="mg", route="subcutaneous", frequency="once"),
         Dose(drug="dupilumab", phase="maintenance", low=300, unit="mg", route="subcutaneous",
@@ -156,19 +164,28 @@ def _dupilumab(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
 
 
 def _upa_population(facts: PatientFacts) -> tuple[Criterion, Criterion]:
+    """The stated population (from the drug table): age and weight criteria, met / not met / unknown."""
+    info = drug_info("upadacitinib")
+    min_age, min_kg = info.min_age_years or 0, info.min_weight_kg or 0
+    name = f"age ≥{fmt(min_age)} years"
     if facts.age_years is not None:
-        age = crit("age ≥12 years", "met" if facts.age_years >= 12 else "not_met", f"age {facts.age_years:g} years")
-    elif facts.age_at_least_years is not None and facts.age_at_least_years >= 12:
-        age = crit("age ≥12 years", "met", f"age at least {facts.age_at_least_years:g} years")
-    elif facts.age_group == "adult":
-        age = crit("age ≥12 years", "met", "stated adult")
+        age = crit(name, "met" if facts.age_years >= min_age else "not_met", f"age {facts.age_years:g} years")
+    elif facts.age_at_least_years is not None and facts.age_at_least_years >= min_age:
+        age = crit(name, "met", f"age at least {facts.age_at_least_years:g} years")
+    elif facts.age_group == "adult" and min_age <= 18:
+        age = crit(name, "met", "stated adult")
     else:
-        age = crit("age ≥12 years", "unknown", "age not given" if facts.age_group is None else "stated child, age "
-                   "not given")
+        age = crit(name, "unknown", "age not given" if facts.age_group is None else "stated child, age not given")
     w = facts.weight_in_kg
-    weight = (crit("weight ≥40 kg", "unknown", "weight not given") if w is None else
-              crit("weight ≥40 kg", "met" if w >= 40 else "not_met", f"weight {w:.4g} kg"))
+    wname = f"weight ≥{fmt(min_kg)} kg"
+    weight = (crit(wname, "unknown", "weight not given") if w is None else
+              crit(wname, "met" if w >= min_kg else "not_met", f"weight {w:.4g} kg"))
     return age, weight
+
+
+def _population_text(drug: Drug) -> str:
+    info = drug_info(drug)
+    return f"patients {fmt(info.min_age_years or 0)} years and older weighing ≥{fmt(info.min_weight_kg or 0)} kg"
 
 
 def _upadacitinib(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
@@ -186,8 +203,8 @@ def _upadacitinib(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decisio
         return [book.decision(
             "DOSE-UPADACITINIB", outcome="not_covered", verdict="outside_population", inputs=inputs,
             criteria=(age_ok, weight_ok),
-            statement=f"Not covered: the guideline gives upadacitinib only for patients 12 years and older weighing "
-                      f"≥40 kg, and this patient is outside that ({failed.detail}); it gives no dose for them.",
+            statement=f"Not covered: the guideline gives upadacitinib only for {_population_text('upadacitinib')}, "
+                      f"and this patient is outside that ({failed.detail}); it gives no dose for them.",
         )]
     renal_c = crit("no severe renal impairment", "unknown" if renal.value is None else
                    "met" if renal.value == "not_severe" else "not_met", renal.detail, renal.basis)
@@ -203,7 +220,7 @@ def _upadacitinib(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decisio
                  f"age {facts.age_years:g} years" if facts.age_years is not None else
                  f"age at least {facts.age_at_least_years:g} years" if old else "age not given")
     population = "" if weight_ok.status == "met" and age_ok.status == "met" else (
-        " (The guideline gives upadacitinib for patients 12 years and older weighing ≥40 kg"
+        f" (The guideline gives upadacitinib for {_population_text('upadacitinib')}"
         f"; {'; '.join(c.detail for c in (age_ok, weight_ok) if c.status == 'unknown')}.)")
     restricted = old is True or renal.value == "severe"
     on_15_failing = (facts.current_drug == "upadacitinib" and facts.current_dose_mg == 15
@@ -339,12 +356,10 @@ def _azathioprine(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decisio
 def _methotrexate(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
     adult = _adult_criterion(facts)
     inputs = _age_inputs(facts)
-    if adult.status == "not_met":
-        return [book.decision(
-            "DOSE-METHOTREXATE", outcome="not_covered", verdict="no_pediatric_dose", inputs=inputs, criteria=(adult,),
-            statement=f"Not covered: the guideline gives methotrexate only as a fixed adult dose with "
-                      f"{_NO_PEDIATRIC_SHORT}, so it gives no dose for this patient ({adult.detail}).",
-        )]
+    child = _no_pediatric_dose(book, "DOSE-METHOTREXATE", "methotrexate", facts, adult,
+                               "methotrexate only as a fixed adult dose")
+    if child is not None:
+        return child
     dose = Dose(drug="methotrexate", phase="typical", low=7.5, high=25, unit="mg", route="oral",
                 frequency="once weekly")
     daily = q.requested_frequency in ("daily", "twice_daily")

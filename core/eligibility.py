@@ -116,8 +116,8 @@ def eligibility_decisions(book: Rulebook, facts: PatientFacts, q: Query) -> list
     duration, potency = _trial(facts)
     main = (severity, duration, potency, _documented(facts), _adherence(facts))
     criteria = (*main, *parts)
-    known = facts.model_dump()
-    inputs = {k: known.get(k) for k in (
+    dumped = facts.model_dump()
+    inputs = {k: dumped.get(k) for k in (
         "bsa_percent", "iga", "pruritus_nrs", "qol_impaired", "sleep_disruption", "psychosocial_impact",
         "topical_trial_days", "topical_potency", "topical_steroid", "severity_timepoints", "adherent",
         "steroid_phobia")}

@@ -137,8 +137,9 @@ def _pregnancy(book: Rulebook, s: Situation) -> list[Decision]:
         return []
     out = teratogenicity_decisions(book, s.facts, s.drugs)
     for drug in s.drugs:
-        if drug_info(drug).teratogenic or drug == "systemic_corticosteroids":
-            continue
+        info = drug_info(drug)
+        if info.teratogenic or info.pregnancy_addressed or info.line == "against":
+            continue  # teratogenicity blocks above; steroids are recommended against whatever the patient
         out.append(book.decision(
             "SAFETY-PREGNANCY", outcome="not_covered", verdict="pregnancy_not_addressed", drug=drug,
             citations_from=NAMING_RULE[drug], inputs={"pregnancy_or_planning": True},

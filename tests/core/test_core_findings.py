@@ -1,0 +1,96 @@
+"""The safety findings, driven by the drug table: each row's restriction fires whatever the topic.
+
+One test per kind of row value, parametrized over every agent in ``core.DRUGS``: a new agent or a new
+restriction in the table is covered here without a new test.
+"""
+
+from __future__ import annotations
+
+from typing import Any, get_args
+
+import pytest
+
+from core import DRUGS, SEVERITY_BY_VERDICT, Drug, Topic, severity_of
+
+TOPICS: tuple[str, ...] = get_args(Topic)
+ALL: tuple[Drug, ...] = tuple(DRUGS)
+
+
+def _blocks(result: Any) -> set[tuple[str, str | None, str | None]]:
+    return {(d.rule_id, d.drug, d.verdict) for d in result.decisions if d.severity == "block"}
+
+
+@pytest.mark.parametrize("drug", [d for d in ALL if DRUGS[d].pediatric == "none"])
+@pytest.mark.parametrize("topic", TOPICS)
+def test_no_pediatric_schedule_blocks_a_child_whatever_is_asked(ask: Any, drug: Drug, topic: str) -> None:
+    result = ask({"age_years": 10}, topic=topic, drug=drug)
+    assert (f"DOSE-{drug.upper()}", drug, "no_pediatric_dose") in _blocks(result)
+    assert result.verdict == "dont"
+    assert not any(x.drug == drug for d in result.decisions for x in d.doses)  # no dose for the child
+
+
+@pytest.mark.parametrize("drug", [d for d in ALL if DRUGS[d].pediatric == "population"])
+@pytest.mark.parametrize(
+    ("change", "inside"),
+    [
+        ({"age_years": -1}, False),  # one year under the stated minimum age
+        ({"age_years": 0}, True),  # exactly the minimum age
+        ({"weight_kg": -0.1}, False),  # 0.1 kg under the minimum weight (39.9 kg for upadacitinib)
+        ({"weight_kg": 0}, True),  # exactly the minimum weight (40 kg)
+    ],
+)
+@pytest.mark.parametrize("topic", TOPICS)
+def test_a_stated_population_is_enforced_whatever_is_asked(ask: Any, drug: Drug, change: dict[str, float],
+                                                          inside: bool, topic: str) -> None:
+    info = DRUGS[drug]
+    assert info.min_age_years is not None and info.min_weight_kg is not None
+    facts = {"age_years": info.min_age_years + change.get("age_years", 5),
+             "weight_kg": info.min_weight_kg + change.get("weight_kg", 10)}
+    blocked = (f"DOSE-{drug.upper()}", drug, "outside_population") in _blocks(ask(facts, topic=topic, drug=drug))
+    assert blocked is not inside
+
+
+@pytest.mark.parametrize("drug", ALL)
+@pytest.mark.parametrize("topic", TOPICS)
+def test_pregnancy_teratogenic_blocks_and_the_others_are_not_covered(ask: Any, drug: Drug, topic: str) -> None:
+    info = DRUGS[drug]
+    result = ask({"pregnancy_or_planning": True, "age_years": 30}, topic=topic, drug=drug)
+    kinds = {(d.rule_id, d.severity) for d in result.decisions}
+    if info.teratogenic:
+        assert (info.teratogenic_rule, "block") in kinds
+        assert result.verdict == "dont"
+    elif info.line == "against":
+        assert ("CHOICE-CORTICOSTEROIDS-AGAINST", "block") in kinds
+    else:
+        assert ("SAFETY-PREGNANCY", "caution") in kinds
+        if topic == "adverse_effects":  # asked about safety: not covered, and no reassurance
+            assert result.status == "not_covered"
+            assert not any(d.rule_id == f"AE-{drug.upper()}" for d in result.decisions)
+
+
+@pytest.mark.parametrize("drug", ALL)
+def test_the_dose_form_decides_how_a_mg_per_kg_proposal_is_judged(ask: Any, drug: Drug) -> None:
+    info = DRUGS[drug]
+    result = ask({"age_years": 40, "weight_kg": 70}, topic="dose", drug=drug, requested_dose_mg_per_kg_day=99)
+    verdicts = {d.verdict for d in result.decisions if d.drug == drug}
+    if info.dose_form in ("fixed", "fixed_adult_weight_based_child"):
+        assert "dose_not_in_guideline" in verdicts  # an adult fixed dose is never given per kg
+    elif info.dose_form == "weight_based":
+        assert "dose_outside_range" in verdicts  # 99 mg/kg/day is above every stated range
+    elif info.dose_form == "not_stated":
+        assert verdicts == {"no_dose_in_guideline"}
+    else:
+        assert "no_dose_recommended_against" in verdicts
+
+
+def test_every_severity_row_names_a_known_rule_or_all() -> None:
+    from core import RULES
+
+    for (rule_id, _verdict), severity in SEVERITY_BY_VERDICT.items():
+        assert rule_id == "*" or rule_id in RULES, rule_id
+        assert severity in ("block", "caution")
+
+
+def test_severity_of_an_unlisted_verdict_is_info(ask: Any) -> None:
+    (d,) = ask({}, topic="monitoring", drug="cyclosporine").decisions
+    assert severity_of(d) == "info" == d.severity
