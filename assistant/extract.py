@@ -113,6 +113,9 @@ _ALIAS_RE = _c(rf"(?<![a-z0-9])({_ALIAS_ALT})(?![a-z0-9])")
 _MONITOR_ON_RE = _c(r"\b(?:monitor\w*|labs?|bloods?|check\w*|watch\w*|test\w*|screen\w*|follow\w*|surveillance)"
                     r"(?:\s+for)?\s*$")
 _TOTAL_PER_DAY_RE = _c(r"\s*(?:/\s*d(?:ay)?\b|(?:a|per)\s+day\b|daily\s+total\b|total\s+(?:daily|per\s+day|a\s+day)\b)")
+_PUT_ON_RE = _c(r"\b(?:put|puts|putting|start|starts|starting|begin|beginning|switch|switching|move|moving|go|goes|"
+                r"going)\s+"
+                r"(?:\w+\s+){0,3}?$")
 _CURRENT_RE = _c(
     r"\b(?:currently\s+on|currently\s+taking|been\s+on|started\s+on|maintained\s+on|stable\s+on|on|taking|using|"
     r"receiving|switch(?:ing|ed)?\s+(?:him\s+|her\s+|them\s+)?from)\s+"
@@ -140,7 +143,7 @@ def _fuzzy_drug(token: str) -> str | None:
 # ---------------------------------------------------------------------------------------------- numbers with units
 # words between a measure's name and its value: "eGFR came back 24", "BSA is only 7%", "IGA still 3"
 _LINK = (
-    r"(?:\s*(?:of|is|was|were|=|:|~|about|around|at|approx\.?|approximately|roughly|only|just|still|now|currently|"
+    r"(?:\s*(?:of|is|was|were|=|:|~|about|around|at|approx\.?|approximately|roughly|exactly|precisely|only|just|still|now|currently|"
     r"also|again|too|remains?|remained|stays?|stable(?:\s+at)?|unchanged(?:\s+at)?|"
     r"today|down\s+to|up\s+to|(?:dropped|fell|rose|went\s+(?:up|down))\s+to|came\s+back(?:\s+(?:at|as))?|"
     r"returned(?:\s+(?:at|as))?|measured(?:\s+at)?|reads?|estimated(?:\s+at)?|score)(?![a-z])){0,3}"
@@ -256,6 +259,9 @@ _AGE_WORD_RE = _c(
 )
 _AGE_MONTHS_RE = _c(_N + r"\s*-?\s*(?:months?|mos?)\s*-?\s*old\b")
 _MEASURE_BEFORE_RE = _c(r"\b(?:e?gfr|bsa|iga|nrs|itch|weight|creatinine|score|easi|scorad)\b[^.;,]*$")
+_AGE_TURNS_SOON_RE = _c(r"\b(?:turns|will\s+turn|is\s+turning|turning)\s+(\d{1,3})(?![\d.])\s+"
+                        r"(?:next|in|this\s+coming|soon|"
+                        r"later\s+this|on\s+her|on\s+his)\b")
 _AGE_BIRTHDAY_RE = _c(
     r"(?<![\d.])(\d{1,3})(?:st|nd|rd|th)\s+birthday\b"
     r"|\b(?:just\s+|recently\s+|has\s+|have\s+|had\s+)?turned\s+(\d{1,3})(?![\d.])"
@@ -337,7 +343,8 @@ _AREAS = (
 _AREA_WORD = r"(?:hands?|palms?|fingers?|face|facial|eyelids?|periorbital|high[\s-]impact\s+(?:areas?|sites?|regions?))"
 _AREA_LIST = _AREA_WORD + r"(?:\s*(?:/|,|\bor\b|\band\b|\bnor\b)\s*" + _AREA_WORD + r"){0,3}"
 _NO_AREAS_RE = _c(
-    r"\b(?:no|not|without|never|spar(?:es|ing|ed))\s+(?:any\s+|the\s+)?(?:involvement\s+(?:of|on)\s+(?:the\s+)?)?"
+    r"\b(?:no|not|without|never|nothing\s+(?:on|of)|none\s+(?:on|of)|spar(?:es|ing|ed))\s+(?:any\s+|the\s+|her\s+|his\s+)?"
+    r"(?:involvement\s+(?:of|on)\s+(?:the\s+)?)?"
     + _AREA_LIST + r"(?:\s+(?:involvement|involved|lesions?|disease|eczema))?\b"
     r"|\b" + _AREA_LIST + r"\s+(?:are\s+|is\s+|were\s+|all\s+)?(?:spared|clear|uninvolved|not\s+involved|unaffected)\b"
 )
@@ -346,7 +353,9 @@ _SLEEP_TRUE_RE = _c(
     r"woken|up)\s+(?:up\s+)?(?:at|during\s+the)\s+night|nocturnal\s+(?:waking|awakenings?)|night[\s-]*time\s+"
     r"wak\w*|sleep\s+(?:loss|disruption|disturbance|deprivation|is\s+(?:poor|terrible|disrupted))|"
     r"(?:losing|loses|lose|lost)\s+sleep|insomnia|keeps?\s+(?:her|him|them)\s+(?:up|awake)|poor\s+sleep|"
-    r"sleepless|disrupted\s+sleep|(?:doesn'?t|does\s+not|don'?t)\s+sleep)\b"
+    r"sleepless|disrupted\s+sleep|(?:doesn'?t|does\s+not|don'?t)\s+sleep|"
+    # "wakes 4-5 times every night scratching", "up all night scratching"
+    r"wak(?:es|ing|e)\s+(?:up\s+)?[^.;?!\n]{0,25}?\b(?:every|each|a|per)\s+night|(?:up|awake)\s+all\s+night)\b"
 )
 _SLEEP_FALSE_RE = _c(r"\b(?:sleep(?:s|ing)?\s+(?:well|fine|ok|normally)|no\s+sleep\s+(?:issues|problems|disruption))\b")
 _QOL_TRUE_RE = _c(
@@ -412,7 +421,10 @@ _PREG_TRUE_RE = _c(
     r"\b(?:pregnant|(?:planning|plans?|planned|wants?|wanting|hoping|trying)\s+(?:for\s+|to\s+(?:get\s+|become\s+)?)?"
     r"(?:a\s+)?(?:pregnancy|pregnant|conceive|baby)|trying\s+to\s+conceive|ttc|(?:in|during)\s+pregnancy|"
     r"ivf|in\s+vitro\s+fertili[sz]ation|fertility\s+treatment|embryo\s+transfer|egg\s+retrieval|"
-    r"expecting\s+(?:a\s+baby|twins|her\s+(?:first|second|third)\s+(?:baby|child)))\b"
+    r"expecting\s+(?:a\s+baby|twins|her\s+(?:first|second|third)\s+(?:baby|child))|"
+    # "as of yesterday's positive pregnancy test, is expecting"
+    r"positive\s+pregnancy\s+test|pregnancy\s+test\s+(?:was\s+|is\s+|came\s+back\s+)?positive|"
+    r"(?:she|who|patient|pt)\b[^.;?!\n]{0,40}?\bis\s+expecting(?=\s*[?.!,;]|\s*$))\b"
     r"|" + _EXPECTING + r"|" + _GESTATION_RE.pattern + r"|" + _GRAVIDA
 )
 _PREG_FALSE_RE = _c(
@@ -436,6 +448,9 @@ _NONADHERENT_RE = _c(
     r"|\b(?:" + _USE_VERB + r")\s+(?:it|them|the\s+\w+)?\s*(?:maybe|only|just|about|like)\s+(?:once|twice|\w+\s+times)"
     r"(?:\s+(?:a|per)\s+week|\s+or\s+(?:twice|\w+))?\b"
     r"|\b(?:hasn'?t|haven'?t|has\s+not|have\s+not)\s+(?:really\s+)?(?:been\s+)?(?:used|applied|using|applying)\b"
+    # "only used it twice", "only puts the mometasone on at weekends", "only put her cream on once or twice"
+    r"|\bonly\s+(?:" + _USE_VERB + r"|put|puts|putting)\b[^.;?!\n]{0,40}?\b(?:once|twice|\w+\s+times|"
+    r"(?:at|on)\s+(?:the\s+)?weekends?|occasionally|sometimes|now\s+and\s+then)\b"
 )
 _ADHERENT_RE = _c(
     r"\b(?:(?:used|uses|using|applied|applies|applying)\s+(?:it\s+|them\s+|the\s+\w+\s+)?(?:twice\s+daily)|"
@@ -452,7 +467,12 @@ _PHOBIA_RE = _c(
     r"(?:topical\s+)?(?:steroids?|corticosteroids?|tcs)"
     # "refuses to put steroid cream on", "won't apply the steroid ointment"
     r"|(?:refus\w*|won'?t|will\s+not|doesn'?t\s+want)\s+(?:to\s+)?(?:use|put|apply|try)\s+(?:any\s+|the\s+|a\s+)?"
-    r"(?:topical\s+)?(?:steroid|corticosteroid|tcs)s?(?:\s+(?:creams?|ointments?))?)\b"
+    r"(?:topical\s+)?(?:steroid|corticosteroid|tcs)s?(?:\s+(?:creams?|ointments?))?"
+    # "too frightened of steroids to use", "worried it'll thin her skin"
+    r"|(?:frightened|anxious|nervous|panicked)\s+(?:of|about)\s+(?:using\s+)?(?:the\s+)?(?:topical\s+)?(?:steroids?|"
+    r"corticosteroids?|tcs|steroid\s+creams?)"
+    r"|(?:worried|afraid|scared|concerned|frightened|fear\w*)\s+(?:that\s+)?(?:it|they|the\s+\w+|steroids?)\s*"
+    r"(?:'ll|will|would|might|could|may)?\s*(?:thin|damage|ruin|harm)\w*\s+(?:her|his|their|the)?\s*skin)\b"
 )
 _CONTACT_TRUE_RE = _c(
     r"\b(?:patch(?:\s+tests?|\s+testing)?\s*(?:neg|-ve|nad)\b|patch\s+test(?:ing|s)?\s+(?:was\s+|were\s+|is\s+|came\s+back\s+|has\s+been\s+)?(?:negative|done|"
@@ -815,6 +835,9 @@ _CONCOMITANT_RE = _c(
     r"addition\s+to|during)\s+(?:a\s+|the\s+|her\s+|his\s+)?(?:" + _SYSTEMIC_AGENT + r"))\b"
 )
 _RESPONSE_RE = _c(
+    # "how long should I give dupilumab before calling it a failure?"
+    r"\bhow\s+long\s+(?:should|do|would|can|must)\s+(?:i|we|you)\s+(?:give|try|keep|continue|wait|leave)\b|"
+    r"\b(?:before|until)\s+(?:calling|declaring|deeming|judging)\s+(?:it\s+)?(?:a\s+)?(?:failure|failed|ineffective)|"
     r"\b(?:how\s+long\s+(?:until|till|before|to|does\s+it\s+take|should\s+i\s+wait|for)|how\s+(?:fast|quickly)\s+"
     r"(?:does|do|will|would|can|should|is)\b|when\s+(?:should|will|can|"
     r"do|would)\s+(?:i|we|she|he|they|it)\s+(?:expect|see|notice|start\s+working|work|kick\s+in)|expect\w*\s+(?:a\s+)?"
@@ -918,6 +941,7 @@ _OVER_SYSTEMIC_RE = _c(
 _UPDATE_RE = _c(
     r"\b(?:actually|correction|update[ds]?|sorry|typo|turns\s+out|came\s+back|latest|most\s+recent|repeat(?:ed)?|"
     r"recheck\w*|new\s+(?:labs?|results?|values?)|just\s+(?:got|heard|checked)|forgot\s+to\s+(?:mention|say)|fyi|btw|"
+    r"(?:labs?|bloods?|results?)\s+(?:are\s+|is\s+)?(?:back|in|returned)|"
     r"by\s+the\s+way|i\s+meant|meant\s+to\s+say|also)\b"
 )
 _PITFALL_WORD_RE = _c(
@@ -961,7 +985,8 @@ _DRUG_FOR_PATIENT_RE = _c(
 _CHECKLIST_FACTS = ("lymphoma_excluded", "contact_dermatitis_excluded", "phototherapy_considered", "infection_treated",
                     "bacterial_superinfection", "eczema_herpeticum")
 _STEROID_RISK_RE = _c(
-    r"\b(?:side[\s-]?effects?|adverse|risks?|toxicit(?:y|ies)|complications?|dangers?|harms?)\b"
+    r"\b(?:side[\s-]?effects?|adverse|risks?|toxicit(?:y|ies)|complications?|dangers?|harms?|downsides?|"
+    r"drawbacks?|problems?\s+with|what\s+can\s+go\s+wrong)\b"
 )
 _BARE_NUMBER_RE = _c(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)" + _NO_UNIT + r"(?![\w%])")
 # "she's 18, not 16", "eGFR 45 (not 25)": the value being corrected is accounted for, never read as a new fact
@@ -1192,8 +1217,10 @@ def _current(s: _State, mentions: list[tuple[int, Drug, str]]) -> int | None:
     drug = _alias_drug(m.group(3))
     if drug is None:
         return None
-    if m.group(0).lower().startswith("on") and _MONITOR_ON_RE.search(s.text, max(0, m.start() - 30), m.start()):
-        return None  # "what do I monitor on Neoral?": the agent's monitoring, not an agent the patient is on
+    if m.group(0).lower().startswith("on") and (_MONITOR_ON_RE.search(s.text, max(0, m.start() - 30), m.start())
+                                                or _PUT_ON_RE.search(s.text, max(0, m.start() - 40), m.start())):
+        # "what do I monitor on Neoral?", "thinking of putting him on Olumiant": not an agent the patient is on
+        return None
     s.fact("current_drug", drug, f"{m.group(0).strip()}")
     amount, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(5) or "mg")
     if amount:
@@ -1333,6 +1360,9 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
 
 
 def _ages(s: _State) -> None:
+    for m in _AGE_TURNS_SOON_RE.finditer(s.work):
+        s.fact("age_years", _num(m.group(1)) - 1, m.group(0).strip())  # "turns 17 next month": 16 now
+        s.consume(m)
     for m in _AGE_BIRTHDAY_RE.finditer(s.work):
         if _MEASURE_BEFORE_RE.search(s.text, max(0, m.start() - 16), m.start()):
             continue  # "eGFR turned 25": a measurement, not a birthday
@@ -1614,7 +1644,10 @@ _ABX_PREVENT_RE = _c(
 _ANTIHISTAMINE_RE = _c(r"\b(?:" + _ANTIHISTAMINES + r")\b")
 
 
+_SWITCH_FROM_TO_RE = _c(rf"\bswitch\w*\s+(?:\w+\s+){{0,4}}?from\s+({_ALIAS_ALT})\b[^.;?!\n]{{0,60}}?\bto\s+"
+                        rf"({_ALIAS_ALT})\b")
 _SET_ASIDE_AFTER_RE = _c(r"[\s,)-]*(?:was\s+|were\s+|is\s+|has\s+been\s+|got\s+)?(?:denied|failed|not\s+covered|"
+                         r"isn'?t\s+an\s+option|is\s+not\s+an\s+option|isn'?t\s+covered|"
                          r"contraindicated|unavailable|declined|refused|stopped|discontinued|didn'?t\s+work|"
                          r"did\s+not\s+work|not\s+an\s+option|intolerant|ineffective)\b")
 _SET_ASIDE_BEFORE_RE = _c(r"\b(?:failed|after|tried|off|stopped|intolerant\s+(?:of|to)|allergic\s+to|no|denied|"
@@ -1697,6 +1730,8 @@ def _intent(
                   if not any(a <= m.start() < b for a, b in s.alias_spans)]
     if test_on_drug and all(w.startswith("how often") for w in dose_words):
         dose_words = []
+    elif test_on_drug and dose_words:
+        test_on_drug = False  # "cyclosporine dose for a 70 kg woman, BP 118/76?": a dose, the test result is a fact
     # "pt admits she's not using the creams" states adherence; it asks nothing about combining
     concomitant = any(not _negated(text, m.start()) for m in _CONCOMITANT_RE.finditer(text)) or (
         drug is not None and _TOGETHER_RE.search(text) is not None and _TOPICAL_NAMED_RE.search(text) is not None)
@@ -1769,7 +1804,10 @@ def _intent(
     if intent != "pitfalls":
         # a named antihistamine for itch, or an antibiotic to prevent flares, is a pitfall whatever else is asked
         pitfall = _named_pitfall(text)
-    if drug == "systemic_corticosteroids" and intent not in ("dose", "pre_systemic", "monitoring") and not (
+    if drug == "systemic_corticosteroids" and intent not in ("dose", "pre_systemic", "monitoring") \
+            and _STEROID_RISK_RE.search(text):
+        intent = "adverse_effects"  # "the downsides of a steroid burst": their adverse effects, as the guideline says
+    elif drug == "systemic_corticosteroids" and intent not in ("dose", "pre_systemic", "monitoring") and not (
             intent == "adverse_effects" and _STEROID_RISK_RE.search(text)):
         # the guideline's word on systemic steroids is a choice (conditional against); their risks and monitoring
         # are asked as such (the core says what the guideline states, or that it is not stated)
@@ -1797,6 +1835,23 @@ _DECADE_RE = _c(r"\b(?:in\s+(?:his|her|their|the)\s+)(?:(early|mid|late)[\s-]*)?
 _DECADE_BARE_RE = _c(r"\b(?:(early|mid|late)[\s-]*)([1-9]0'?s)\b")
 _AGE_FLOOR_RE = _c(r"\b(?:over|older\s+than|above|past)\s+(\d{2,3})(?:\s*(?:years?|yrs?|y/?o))?\b"
                    r"(?!\s*(?:%|kg|lb|mg|ml|weeks?|days?|months?))")
+
+
+_STONE_RE = _c(r"(?<![\d.])(\d+(?:\.\d+)?|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\s*"
+               r"(?:stones?\b|st\b(?=\s*\d))(?:\s*(?:and\s+)?(\d+(?:\.\d+)?)\s*(?:lbs?|pounds?)\b)?")
+
+
+def _stone(s: _State) -> None:
+    """'six stone', '9 st 4 lb': a weight in stones (1 stone = 14 lb exactly), kept as pounds."""
+    if "weight_kg" in s.facts or "weight_lb" in s.facts:
+        return
+    m = _STONE_RE.search(s.work)
+    if m is None or m.group(1).lower() in ("a", "an"):
+        return
+    stones = _num(m.group(1)) if m.group(1)[0].isdigit() else _WORD_NUMBERS[m.group(1).lower()]
+    pounds = _num(m.group(2)) if m.group(2) else 0
+    s.fact("weight_lb", stones * 14 + pounds, m.group(0).strip())
+    s.consume(m)
 
 
 def _per_kg_request(s: _State) -> float | None:
@@ -1844,6 +1899,7 @@ def _extract(text: str) -> Extraction:
             s.matched.append(label)
     current_pos = _current(s, mentions)
     per_kg = _per_kg_request(s)
+    _stone(s)  # before the pound reader: "9 st 4 lb" is one weight
     requested, frequency = _numbers(s)
     _ages(s)
     _age_floor(s)
@@ -1861,6 +1917,21 @@ def _extract(text: str) -> Extraction:
     # "Dupixent and the JAKs aren't covered": first-line agents named as unavailable are not the agent asked about
     asked = [(pos, d, surface) for pos, d, surface in mentions
              if not (DRUGS[d].line == "first" and any(a <= pos < b for a, b in s.barrier_spans))]
+    # "dupilumab isn't an option - mycophenolate dose?": an agent named as ruled out is not the one asked about,
+    # unless nothing else is named
+    in_play = [m for m in asked if not _set_aside(text, m[0], m[2])]
+    if in_play and len(in_play) < len(asked):
+        asked = in_play
+    # "switching her from Dupixent to Rinvoq": the agent switched to is asked about, the other is the current one
+    switch = _SWITCH_FROM_TO_RE.search(text)
+    if switch:
+        to_drug = _alias_drug(switch.group(2))
+        from_drug = _alias_drug(switch.group(1))
+        if to_drug is not None and from_drug is not None and to_drug != from_drug:
+            asked = [m for m in asked if m[1] == to_drug] + [m for m in asked if m[1] != to_drug]
+            if "current_drug" not in s.facts:
+                s.fact("current_drug", from_drug, switch.group(0))
+            current = s.facts.get("current_drug")
     for pos, d, _surface in asked:
         if d != current or pos != current_pos:
             if d == current and any(p == current_pos for p, _, _ in asked):

@@ -84,6 +84,15 @@ def classify_age(facts: PatientFacts) -> Classification:
 # name pattern -> (potency, class label). Longest, most specific names first.
 NAMED_STEROIDS: tuple[tuple[str, Potency, str], ...] = (
     (r"clobetasol", "super_high", "class 1"),
+    # brand names (the generic and class in the label), so "a month of Elocon" is a topical trial
+    (r"dermovate|temovate|clobex|olux|impoyz", "super_high", "clobetasol, class 1"),
+    (r"diprolene|ultravate", "super_high", "augmented betamethasone / halobetasol, class 1"),
+    (r"lidex|topicort", "high", "fluocinonide / desoximetasone, class 2"),
+    (r"elocon", "medium", "mometasone, class 2–4 by vehicle (medium at least)"),
+    (r"betnovate|valisone", "medium", "betamethasone valerate, class 3–5"),
+    (r"cutivate", "medium", "fluticasone, class 3–5"),
+    (r"locoid|westcort", "medium", "hydrocortisone butyrate / valerate, class 4–5"),
+    (r"synalar", "medium", "fluocinolone, class 4–6"),
     (r"halobetasol|ulobetasol", "super_high", "class 1"),
     (r"augmented betamethasone|betamethasone dipropionate augmented", "super_high", "class 1"),
     (r"fluocinonide", "high", "class 2"),

@@ -230,6 +230,15 @@ def _upadacitinib(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decisio
     kg_note, kg_verdict = _fixed_per_kg_note(q, "Upadacitinib")
     note, note_verdict = f"{note} {kg_note}".strip(), note_verdict or kg_verdict
     note = f" {note}" if note else ""
+    if q.requested_frequency is not None and q.requested_frequency != "daily":
+        # "30 mg BID": the guideline gives upadacitinib once daily only; no age or renal function changes that
+        return [book.decision(
+            "DOSE-UPADACITINIB-ESCALATION" if (q.requested_dose_mg or 0) > 15 else "DOSE-UPADACITINIB",
+            verdict="frequency_corrected", inputs=inputs, criteria=(age_ok, weight_ok, age65, renal_c), doses=(start,),
+            statement=f"Upadacitinib is given once daily in the guideline, not {_FREQ_WORDS[q.requested_frequency]}: "
+                      "start 15 mg orally once daily; 30 mg once daily only if response is inadequate in patients "
+                      "<65 years without severe renal impairment.",
+        )]
     if q.requested_dose_mg is not None and q.requested_dose_mg not in (15, 30):
         # an amount the guideline never gives is answered as such: no age or renal function would make it right
         return [book.decision(

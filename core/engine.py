@@ -95,7 +95,10 @@ def assess(book: Rulebook, facts: PatientFacts, query: Query) -> CoreResult:
     """
     found = findings(book, facts, query)
     keys = {(d.rule_id, d.drug, d.verdict) for d in found}
-    asked = [d for d in _asked(book, facts, query) if (d.rule_id, d.drug, d.verdict) not in keys]
+    # a teratogenic agent in pregnancy or planning: the block stands alone, its dose is not shown
+    withheld = {d.drug for d in found if d.verdict == "teratogenic" and d.severity == "block"}
+    asked = [d for d in _asked(book, facts, query) if (d.rule_id, d.drug, d.verdict) not in keys
+             and not (d.kind == "dose" and d.drug in withheld)]
     asked_kinds = {TOPIC_KINDS.get(t, t) for t in (query.topic, *query.also)}
     pregnancy_answers = query.topic == "adverse_effects" or "adverse_effects" in query.also
 

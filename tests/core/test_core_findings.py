@@ -59,6 +59,7 @@ def test_pregnancy_teratogenic_blocks_and_the_others_are_not_covered(ask: Any, d
     if info.teratogenic:
         assert (info.teratogenic_rule, "block") in kinds
         assert result.verdict == "dont"
+        assert not any(x.drug == drug for d in result.decisions for x in d.doses)  # its dose is not shown
     elif info.line == "against":
         assert ("CHOICE-CORTICOSTEROIDS-AGAINST", "block") in kinds
     else:
