@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,6 +14,32 @@ app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="adguide: cited, rule-based answers on systemic therapy for atopic dermatitis.")
 
 _JSON = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+
+
+MAX_FACTS_BYTES = 64 * 1024
+"""Largest ``--facts`` file read; patient facts are a few hundred bytes."""
+MAX_LINE_BYTES = 64 * 1024
+"""Longest stdin line read whole by ``ask --jsonl``; a longer one is answered (refused as too long), not buffered."""
+
+
+def _stdin_lines() -> Iterator[str]:
+    """stdin lines as text: invalid UTF-8 replaced (U+FFFD), each line bounded, one item per input line."""
+    stream = sys.stdin.buffer
+    while True:
+        line = stream.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            while True:  # skip the rest of an overlong line in bounded chunks; its head is still answered
+                rest = stream.readline(MAX_LINE_BYTES)
+                if not rest or rest.endswith(b"\n"):
+                    break
+        yield line.decode("utf-8", errors="replace").rstrip("\r\n")
+
+
+def _from_argv(text: str) -> str:
+    """Text from argv or input(): undecodable bytes (kept by Python as surrogates) become U+FFFD."""
+    return text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
 
 
 def _fail(messages: list[str], as_json: bool) -> None:
@@ -54,7 +81,19 @@ def decide(
     data: dict[str, Any] = {}
     try:
         if facts_file is not None:
-            data.update(json.loads(facts_file.read_text(encoding="utf-8")))
+            with facts_file.open("rb") as fh:
+                raw = fh.read(MAX_FACTS_BYTES + 1)  # bounded: '--facts /dev/zero' must not fill the memory
+            if len(raw) > MAX_FACTS_BYTES:
+                _fail([f"--facts {facts_file}: larger than {MAX_FACTS_BYTES:,} bytes; give a JSON object of patient "
+                       "facts only"], as_json)
+            loaded = json.loads(raw.decode("utf-8"))
+            if not isinstance(loaded, dict):
+                _fail([f"--facts {facts_file}: must hold a JSON object (field: value), not {type(loaded).__name__}"],
+                      as_json)
+            data.update(loaded)
+    except UnicodeDecodeError as exc:
+        _fail([f"--facts {facts_file}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8 JSON"],
+              as_json)
     except (OSError, json.JSONDecodeError) as exc:
         _fail([f"--facts {facts_file}: {exc}"], as_json)
     for item in fact or []:
@@ -152,14 +191,14 @@ def ask(
 
     assistant = get_assistant()
     if jsonl:
-        for line in sys.stdin:  # one answer per input line, blank lines included, so outputs align with inputs
-            typer.echo(assistant.ask(line.rstrip("\n")).model_dump_json())
+        for line in _stdin_lines():  # one answer per input line, blank lines included, so outputs align with inputs
+            typer.echo(assistant.ask(line).model_dump_json())
             sys.stdout.flush()
         return
     if question is None:
         typer.echo("Give a question, or use --jsonl to read questions from stdin.", err=True)
         raise typer.Exit(2)
-    answer = assistant.ask(question)
+    answer = assistant.ask(_from_argv(question))
     if as_json:
         typer.echo(answer.model_dump_json(indent=2))
     else:
@@ -191,7 +230,7 @@ def chat() -> None:
         if cmd == "facts":
             typer.echo(json.dumps(conv.facts, indent=2, default=str))
             continue
-        _print_answer(assistant.ask(line, conv))
+        _print_answer(assistant.ask(_from_argv(line), conv))
         typer.echo("")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -115,3 +116,55 @@ def test_chat_repl_keeps_facts_across_turns_and_new_patient_clears_them() -> Non
     assert '"age_years": 70' in corrected_facts  # a correction replaces the value
     assert "(new patient)" in out
     assert out.rstrip().endswith("{}") or "{}\nyou>" in out  # facts empty after 'new'
+
+
+# --- bad input: never a crash, never a guess, nothing lost ------------------------------------------------------
+
+
+def test_jsonl_answers_every_line_even_with_invalid_utf8() -> None:
+    lines = [b"Dupixent dose for an adult?", b"\xff\xfe dupilumab \xc3\x28 dose?", b"", b"tralokinumab dose?"]
+    result = runner.invoke(app, ["ask", "--jsonl"], input=b"\n".join(lines) + b"\n")
+    assert result.exit_code == 0, result.output
+    out = [json.loads(x) for x in result.output.splitlines() if x.startswith("{")]
+    assert len(out) == len(lines)  # one answer per input line, the undecodable one included
+    assert "\ufffd" in out[1]["question"]  # replaced, not dropped
+    assert out[3]["status"] == "not_covered"
+
+
+def test_jsonl_overlong_line_is_answered_without_buffering_it_and_the_next_line_still_is() -> None:
+    from assistant.cli import MAX_LINE_BYTES
+
+    huge = b"a" * (MAX_LINE_BYTES * 3)
+    result = runner.invoke(app, ["ask", "--jsonl"], input=huge + b"\nDupixent dose for an adult?\n")
+    out = [json.loads(x) for x in result.output.splitlines() if x.startswith("{")]
+    assert [o["status"] for o in out] == ["refused", "answered"]
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (None, "larger than"),  # /dev/zero: an endless file is refused after a bounded read
+        (b"\xff\xfe{}", "not UTF-8"),  # undecodable bytes
+        (b"[1, 2]", "must hold a JSON object"),  # JSON but not an object
+        (b'{"age_years": 300}', "age_years"),  # an impossible value, named with its range
+    ],
+)
+def test_decide_facts_file_bad_input_is_one_clear_message(tmp_path: Path, content: bytes | None,
+                                                          fragment: str) -> None:
+    path = Path("/dev/zero") if content is None else tmp_path / "facts.json"
+    if content is not None:
+        path.write_bytes(content)
+    result = runner.invoke(app, ["decide", "--drug", "dupilumab", "--facts", str(path), "--json"])
+    assert result.exit_code == 2
+    payload = json.loads(result.output)
+    assert payload["status"] == "invalid_input"
+    assert any(fragment in p for p in payload["problems"]), payload
+
+
+def test_argv_bytes_that_are_not_utf8_are_replaced_and_answered() -> None:
+    from assistant.cli import _from_argv
+
+    question = _from_argv("dupilumab dose \udcff for an adult")  # how Python hands over an undecodable argv byte
+    assert question == "dupilumab dose \ufffd for an adult"
+    result = runner.invoke(app, ["ask", "--json", question])
+    assert result.exit_code == 0 and json.loads(result.output)["status"] == "answered"
