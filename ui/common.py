@@ -19,6 +19,7 @@ __all__ = [
     "GUIDELINE_PAGE",
     "after_answer",
     "STATUS_BADGES",
+    "VERDICT_BADGES",
     "ChatEntry",
     "chat_history",
     "conversation",
@@ -42,6 +43,14 @@ STATUS_BADGES: dict[str, tuple[str, str, str]] = {
     "not_covered": ("Not covered by the guideline", "gray", ":material/block:"),
     "out_of_scope": ("Out of scope", "blue", ":material/explore_off:"),
     "refused": ("Refused", "red", ":material/gpp_bad:"),
+}
+
+VERDICT_BADGES: dict[str, tuple[str, str, str]] = {
+    # verdict -> (label, badge colour, icon): the answer in one word, separate from the status
+    "dont": ("Do not", "red", ":material/do_not_disturb_on:"),
+    "cant_say": ("Can't say", "orange", ":material/help:"),
+    "go": ("Go", "green", ":material/check_circle:"),
+    "info": ("Information", "blue", ":material/info:"),
 }
 
 # Characters that start markdown, HTML, LaTeX or Streamlit directives anywhere in a line.

@@ -60,6 +60,21 @@ def test_dupixent_answer_shows_dose_badge_and_verbatim_quote() -> None:
     assert len(at.chat_message) == 2
 
 
+def test_a_dont_answer_leads_with_a_red_verdict_and_an_alert_for_each_block() -> None:
+    at = _ask(_app(), "is upadacitinib a good choice for my 10 year old, 35 kg?")
+    badges = [str(m.value) for m in at.markdown]
+    assert any("Do not" in b and "red" in b for b in badges), badges  # the verdict, not a green 'answered'
+    errors = [unescape(str(e.value)) for e in at.error]
+    assert any("12 years and older" in e for e in errors), errors  # the block is an alert, not in an expander
+
+
+def test_a_caution_is_a_warning_above_the_answer() -> None:
+    at = _ask(_app(), "upadacitinib dose for a 72 year old?")
+    warnings = [unescape(str(w.value)) for w in at.warning]
+    assert any("only 15 mg once daily" in w for w in warnings), warnings
+    assert any("Go" in str(m.value) and "green" in str(m.value) for m in at.markdown)
+
+
 def test_example_button_asks_the_question() -> None:
     at = _app()
     next(b for b in at.button if b.label == "What is the tralokinumab dose?").click().run()

@@ -7,6 +7,7 @@ import streamlit as st
 from ui.common import (
     GUIDELINE_PAGE,
     STATUS_BADGES,
+    VERDICT_BADGES,
     ChatEntry,
     after_answer,
     chat_history,
@@ -46,11 +47,24 @@ def render_answer(entry: ChatEntry) -> None:
     """One assistant message: badge, primary decision, text, quotes, 'Why' and retrieved context."""
     answer = entry.answer
     assert answer is not None
-    label, colour, icon = STATUS_BADGES.get(answer.status, (answer.status, "gray", None))
-    st.badge(label, color=colour, icon=icon)  # type: ignore[arg-type]
+    with st.container(horizontal=True):
+        v_label, v_colour, v_icon = VERDICT_BADGES.get(answer.verdict, (answer.verdict, "gray", ""))
+        st.badge(v_label, color=v_colour, icon=v_icon)  # type: ignore[arg-type]
+        label, colour, icon = STATUS_BADGES.get(answer.status, (answer.status, "gray", None))
+        st.badge(label, color=colour, icon=icon)  # type: ignore[arg-type]
+    # blocks and cautions are alerts above everything else, never inside an expander
+    for d in answer.decisions:
+        if d.severity == "block":
+            st.error(escape_md(d.statement), icon=":material/do_not_disturb_on:")
+        elif d.severity == "caution":
+            st.warning(escape_md(d.statement), icon=":material/warning:")
     if answer.decisions:
         st.subheader(escape_md(headline(answer.decisions[0])), anchor=False)
-    st.markdown(md_block(answer.answer))
+    # the alerts already say the blocks and cautions; the body gives the rest of the answer text once
+    alerted = {d.statement for d in answer.decisions if d.severity != "info"}
+    body = "\n".join(line for line in answer.answer.split("\n") if line not in alerted)
+    if body.strip():
+        st.markdown(md_block(body))
     for problem in answer.problems:
         st.warning(escape_md(problem), icon=":material/warning:")
     if answer.citations:
