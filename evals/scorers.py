@@ -161,24 +161,24 @@ def _matches(exp: DecisionExpect, decisions: Sequence[Any]) -> tuple[bool, str]:
 
 
 # ------------------------------------------------------------------------------------------------------ scorers
-def score_status(expect: Expect, answer: Any) -> Score | None:
-    """The answer's status equals the expected one (not scored when the case leaves it open)."""
-    if expect.status is None:
+def _score_field(name: str, want: str | None, answer: Any) -> Score | None:
+    """One top-level answer field equals the expected value (not scored when the case leaves it open)."""
+    if want is None:
         return None
-    got = _get(answer, "status")
-    ok = got == expect.status
-    return Score(name="status", value=float(ok), passed=ok,
-                 reason=f"status {got!r}" if ok else f"status {expect.status!r} expected, got {got!r}")
+    got = _get(answer, name)
+    ok = got == want
+    return Score(name=name, value=float(ok), passed=ok,
+                 reason=f"{name} {got!r}" if ok else f"{name} {want!r} expected, got {got!r}")
+
+
+def score_status(expect: Expect, answer: Any) -> Score | None:
+    """The answer's status equals the expected one."""
+    return _score_field("status", expect.status, answer)
 
 
 def score_verdict(expect: Expect, answer: Any) -> Score | None:
     """The answer's top-level verdict (go / dont / cant_say / info) equals the expected one."""
-    if expect.verdict is None:
-        return None
-    got = _get(answer, "verdict")
-    ok = got == expect.verdict
-    return Score(name="verdict", value=float(ok), passed=ok,
-                 reason=f"verdict {got!r}" if ok else f"verdict {expect.verdict!r} expected, got {got!r}")
+    return _score_field("verdict", expect.verdict, answer)
 
 
 def score_decisions(expect: Expect, answer: Any) -> Score | None:
