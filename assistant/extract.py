@@ -1837,6 +1837,7 @@ _AGE_FLOOR_RE = _c(r"\b(?:over|older\s+than|above|past)\s+(\d{2,3})(?:\s*(?:year
                    r"(?!\s*(?:%|kg|lb|mg|ml|weeks?|days?|months?))")
 
 
+_ODD_NUMBER_RE = _c(r"(?<![\w.])(?:\d+(?:\.\d+)?e[+-]?\d+|0x[0-9a-f]+)(?![\w.])")
 _STONE_RE = _c(r"(?<![\d.])(\d+(?:\.\d+)?|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\s*"
                r"(?:stones?\b|st\b(?=\s*\d))(?:\s*(?:and\s+)?(\d+(?:\.\d+)?)\s*(?:lbs?|pounds?)\b)?")
 
@@ -1891,6 +1892,10 @@ def _age_floor(s: _State) -> None:
 def _extract(text: str) -> Extraction:
     text = _CONTROL.sub(" ", text.translate(_TRANSLATE))
     s = _State(text)
+    for m in _ODD_NUMBER_RE.finditer(s.work):
+        # "7e1 kg", "1e309", "0x46 kg": never read (7e1 was read as 1 kg); the unread-number note names them
+        s.consume(m)
+        s.matched.append(f"unreadable_number:{m.group(0)}")
     mentions, _ = _drugs(s)
     s.surfaces = [surface for _, _, surface in mentions]
     for _pos, drug, surface in mentions:

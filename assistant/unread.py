@@ -27,14 +27,16 @@ def unread_numbers(question: str, extraction: Extraction, applied: Mapping[str, 
     used: set[float] = set()
     for item in extraction.matched:
         field, _, span = item.partition(":")
-        if field != "bare_number":
+        if field not in ("bare_number", "unreadable_number"):  # "7e1 kg" was seen, never used: it must be named
             used |= numbers_in(span)
     if extraction.requested_dose_mg is not None:
         used.add(round(float(extraction.requested_dose_mg), 2))
     for value in [*extraction.facts.values(), *(applied or {}).values()]:
         if isinstance(value, int | float) and not isinstance(value, bool):
             used.add(round(float(value), 2))
-    out: list[str] = []
+    # "7e1 kg", "0x46": numbers in a notation the reader refuses are always named, whatever else was read
+    out: list[str] = [span for field, _, span in (i.partition(":") for i in extraction.matched)
+                      if field == "unreadable_number"]
     seen: set[float] = set()
     words = [(m.start(), m.end()) for m in _WORD.finditer(question)]
     for value, start, _end in number_spans(question):

@@ -35,8 +35,9 @@ FirstLineBarrier = Literal["unavailable", "unaffordable", "contraindicated"]
 FACT_RANGES: dict[str, tuple[float, bool, float, str]] = {
     "age_years": (0, True, 120, "years"),
     "age_at_least_years": (0, True, 120, "years"),
-    "weight_kg": (0, False, 400, "kg"),
-    "weight_lb": (0, False, round(400 / LB_TO_KG, 1), "lb"),
+    # 0.3 kg: below the smallest live newborn; "0.0001 kg" is a typo, not a patient (it gave "0-0 mg/day")
+    "weight_kg": (0.3, True, 400, "kg"),
+    "weight_lb": (0.7, True, round(400 / LB_TO_KG, 1), "lb"),
     "egfr": (0, True, 200, "mL/min/1.73 m²"),
     "ckd_stage": (1, True, 5, ""),
     "bsa_percent": (0, True, 100, "%"),
@@ -67,7 +68,7 @@ class PatientFacts(BaseModel):
     age_group: AgeGroup | None = None
     """'adult' or 'child' when stated without a number (adult = 18 years or older)."""
     weight_kg: float | None = None
-    """Body weight in kilograms (more than 0, at most 400)."""
+    """Body weight in kilograms (0.3-400)."""
     weight_lb: float | None = None
     """Body weight in pounds, when given in pounds; converted with 1 lb = 0.45359237 kg."""
     egfr: float | None = None

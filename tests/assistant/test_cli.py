@@ -69,7 +69,7 @@ def test_decide_readable_output_shows_quotes_and_criteria() -> None:
     ("args", "message"),
     [
         (["--age", "300"], "age_years: must be 0 to 120 years (got 300)"),  # impossible age
-        (["--weight-kg", "-5"], "weight_kg: must be more than 0 and at most 400 kg (got -5)"),  # negative weight
+        (["--weight-kg", "-5"], "weight_kg: must be 0.3 to 400 kg (got -5)"),  # negative weight
         (["-f", "bsa_percent=140"], "bsa_percent: must be 0 to 100 % (got 140)"),  # BSA over 100%
         (["--topic", "dosage"], "topic"),  # unknown topic names the field
         (["-f", "nonsense"], "use FIELD=VALUE"),  # malformed option

@@ -1047,3 +1047,25 @@ def test_two_different_values_without_a_marker_are_dropped_not_guessed() -> None
     e = extract("pt weighs 60 kg, or 75 kg per the nurse - csa dose?")
     assert "weight_kg" not in e.facts
     assert "conflict:weight_kg has 2 different values" in e.matched
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "cyclosporine dose for 7e1 kg adult",  # exponent: was read as 1 kg
+        "cyclosporine dose 1e309 kg",  # overflowing exponent: was read as 309 kg
+        "cyclosporine dose for 0x46 kg",  # hex: was read as 46 kg
+        "weight 7E+1 kg, dupilumab dose?",  # upper-case exponent with a sign
+    ],
+)
+def test_numbers_in_exponent_or_hex_notation_are_never_read(question: str) -> None:
+    e = extract(question)
+    assert "weight_kg" not in e.facts and "weight_lb" not in e.facts
+    assert any(m.startswith("unreadable_number:") for m in e.matched)
+
+
+def test_unreadable_numbers_are_named_in_the_answer() -> None:
+    from assistant.unread import unread_numbers
+
+    question = "cyclosporine dose for 7e1 kg adult"
+    assert unread_numbers(question, extract(question)) == ["7e1"]

@@ -23,8 +23,8 @@ from core import (
 
 # field -> the range text the error message must show
 RANGE_TEXT = {
-    "weight_kg": "more than 0 and at most 400 kg",
-    "weight_lb": "more than 0 and at most 881.8 lb",
+    "weight_kg": "0.3 to 400 kg",
+    "weight_lb": "0.7 to 881.8 lb",
     "age_years": "0 to 120 years",
     "bsa_percent": "0 to 100 %",
     "iga": "0 to 4",
@@ -37,7 +37,9 @@ RANGE_TEXT = {
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        ("weight_kg", 0),  # zero weight: exclusive lower bound
+        ("weight_kg", 0),  # zero weight
+        ("weight_kg", 0.0001),  # a typo, not a patient (it once answered "0-0 mg/day")
+        ("weight_kg", 0.29),  # just under the smallest plausible newborn
         ("weight_kg", -5),  # negative weight
         ("weight_kg", 400.1),  # just over the 400 kg limit
         ("weight_lb", 0),  # zero pounds
@@ -72,6 +74,7 @@ def test_out_of_range_is_rejected_naming_field_and_range(field: str, value: floa
     [
         ("weight_kg", 400),  # upper bound is inclusive
         ("weight_kg", 0.5),  # a tiny neonate is still a weight
+        ("weight_kg", 0.3),  # the lower bound is inclusive
         ("weight_lb", 881.8),  # the pound limit
         ("age_years", 0),  # newborn
         ("age_years", 120),  # the limit
