@@ -78,6 +78,8 @@ class Turn(BaseModel):
     """Effective proposed frequency."""
     escalation: bool
     """Effective escalation flag."""
+    start_request: bool = False
+    """The proposed dose is meant as the starting dose."""
     requested_dose_mg_per_kg_day: float | None = None
     """Effective proposed weight-based dose in mg/kg/day."""
     other_drugs: tuple[Drug, ...] = ()
@@ -113,6 +115,7 @@ class Turn(BaseModel):
                 requested_frequency=self.requested_frequency,
                 requested_dose_mg_per_kg_day=self.requested_dose_mg_per_kg_day,
                 escalation=self.escalation,
+                start_request=self.start_request,
                 pitfall=self.pitfall,
                 other_drugs=tuple(d for d in self.other_drugs if d != self.drug),
             )
@@ -141,6 +144,8 @@ class Conversation(BaseModel):
     """Further agents named with the last question."""
     escalation: bool = False
     """Last escalation flag."""
+    start_request: bool = False
+    """Last 'this is the starting dose' flag."""
     pitfall: PitfallTopic | None = None
     """Last pitfall topic."""
     turns: int = 0
@@ -176,6 +181,7 @@ class Conversation(BaseModel):
         self.other_drugs = ()
         self.requested_frequency = None
         self.escalation = False
+        self.start_request = False
         self.pitfall = None
 
     def _merge_facts(self, new: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
@@ -257,6 +263,7 @@ class Conversation(BaseModel):
             if extraction.requested_frequency is not None:
                 self.requested_frequency = extraction.requested_frequency
             self.escalation = self.escalation or extraction.escalation
+            self.start_request = self.start_request or extraction.start_request
             if self.intent is None and (extraction.drug is not None or extraction.facts):
                 self.intent = "general"  # first message: facts only, nothing asked yet
         else:
@@ -268,6 +275,7 @@ class Conversation(BaseModel):
             self.other_drugs = tuple(extraction.other_drugs)
             self.requested_frequency = extraction.requested_frequency
             self.escalation = extraction.escalation
+            self.start_request = extraction.start_request
             self.pitfall = extraction.pitfall
         self.turns += 1
         return Turn(
@@ -278,6 +286,7 @@ class Conversation(BaseModel):
             requested_dose_mg_per_kg_day=self.requested_dose_mg_per_kg_day,
             other_drugs=self.other_drugs,
             escalation=self.escalation,
+            start_request=self.start_request,
             pitfall=self.pitfall,
             facts=dict(self.facts),
             changed=changed,

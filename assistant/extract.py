@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from datetime import date
 from functools import lru_cache
 from typing import Any, Literal, get_args
 
@@ -51,6 +52,8 @@ class Extraction(BaseModel):
     """Every further agent named (prednisone as a bridge to dupilumab): safety rules run for each."""
     escalation: bool = False
     """The clinician asks to increase the dose ("go to 30", "bump up", "increase")."""
+    start_request: bool = False
+    """The proposed dose is meant as the starting dose ("start at 30 mg", "never been on it")."""
     pitfall: PitfallTopic | None = None
     """The pitfall asked about, when the intent is 'pitfalls'."""
     facts: dict[str, Any] = Field(default_factory=dict)
@@ -113,6 +116,10 @@ _ALIAS_RE = _c(rf"(?<![a-z0-9])({_ALIAS_ALT})(?![a-z0-9])")
 _MONITOR_ON_RE = _c(r"\b(?:monitor\w*|labs?|bloods?|check\w*|watch\w*|test\w*|screen\w*|follow\w*|surveillance)"
                     r"(?:\s+for)?\s*$")
 _TOTAL_PER_DAY_RE = _c(r"\s*(?:/\s*d(?:ay)?\b|(?:a|per)\s+day\b|daily\s+total\b|total\s+(?:daily|per\s+day|a\s+day)\b)")
+_DOSE_DRUG_FAILING_RE = _c(
+    rf"(?<![\d.])(\d+(?:\.\d+)?)\s*mg\s+(?:of\s+)?({_ALIAS_ALT})\b(?=[^.;?!\n]{{0,30}}?\b(?:not\s+enough|isn'?t\s+"
+    rf"(?:enough|working|cutting\s+it)|not\s+working|failing|failed|inadequate|partial|not\s+controlling|since|"
+    rf"for\s+\d+|x\s*\d+|after\s+\d+)\b)")
 _PUT_ON_RE = _c(r"\b(?:put|puts|putting|start|starts|starting|begin|beginning|switch|switching|move|moving|go|goes|"
                 r"going)\s+"
                 r"(?:\w+\s+){0,3}?$")
@@ -332,6 +339,16 @@ _INFECTION_TREATED_RE = _c(
     r"acyclovir|valacyclovir|aciclovir|valaciclovir|" + _ABX_NAMES_EARLY + r")\b"
     r"|\b(?:now|since|fully|completely)\s+(?:clear|cleared|resolved|healed|gone)\b"
 )
+_RULED_OUT_AFTER_RE = _c(r"[^.;?!\n]{0,12}?\b(?:ruled\s+out|excluded|negative|resolved|(?:19|20)\d{2}\b|"
+                         r"in\s+the\s+past|years?\s+ago|months?\s+ago|last\s+year)")
+_HISTORY_BEFORE_RE = _c(r"\b(?:history\s+of|h/o|hx\s+of|pmh\s*:?|past|previous|prior|old|remote)\s*(?:an?\s+)?"
+                        r"(?:episode\s+of\s+)?$")
+_THEN_RE = _c(r"(?<![\d.])(\d+(?:\.\d+)?)\s*mg\b[^.;?!\n]{0,40}?\bthen\s+(?:\w+\s+){0,2}?(?<![\d.])(\d+(?:\.\d+)?)"
+              r"\s*mg\b")
+_START_AT_RE = _c(r"\b(?:start\w*|begin\w*|initiat\w*|kick\w*\s+off)\b[^.;?!\n]{0,40}?\bat\s+\d+(?:\.\d+)?\s*mg\b"
+                  r"|\bnever\s+(?:been\s+on|taken|had|tried)\b|\b(?:treatment|drug|jak)[\s-]naive\b|\bnew\s+start\b")
+_LMP_RE = _c(r"\b(?:lmp|last\s+(?:menstrual\s+)?period)\b[^.;?!\n]{0,20}?\d+(?:\.\d+)?\s*-?\s*(?:days?|d|weeks?|wks?|"
+             r"months?|mos?)\b")
 _TREATMENT_COURSE_RE = _c(  # "10 days of cephalexin": how long an antibiotic was given, not a topical trial
     r"(?<![\d.])\d+(?:\.\d+)?\s*-?\s*(?:days?|d|weeks?|wks?)\s+(?:of\s+)?(?:oral\s+|iv\s+)?(?:antibiotics?|antivirals?|abx|"
     r"acyclovir|valacyclovir|aciclovir|valaciclovir|" + _ABX_NAMES_EARLY + r")\b")
@@ -355,7 +372,8 @@ _SLEEP_TRUE_RE = _c(
     r"(?:losing|loses|lose|lost)\s+sleep|insomnia|keeps?\s+(?:her|him|them)\s+(?:up|awake)|poor\s+sleep|"
     r"sleepless|disrupted\s+sleep|(?:doesn'?t|does\s+not|don'?t)\s+sleep|"
     # "wakes 4-5 times every night scratching", "up all night scratching"
-    r"wak(?:es|ing|e)\s+(?:up\s+)?[^.;?!\n]{0,25}?\b(?:every|each|a|per)\s+night|(?:up|awake)\s+all\s+night)\b"
+    r"wak(?:es|ing|e)\s+(?:up\s+)?[^.;?!\n]{0,25}?(?:\b(?:every|each|a|per)\s+|/|x/|x\s+a\s+)night|(?:up|awake)\s+all\s+"
+    r"night)\b"
 )
 _SLEEP_FALSE_RE = _c(r"\b(?:sleep(?:s|ing)?\s+(?:well|fine|ok|normally)|no\s+sleep\s+(?:issues|problems|disruption))\b")
 _QOL_TRUE_RE = _c(
@@ -427,8 +445,15 @@ _PREG_TRUE_RE = _c(
     r"(?:she|who|patient|pt)\b[^.;?!\n]{0,40}?\bis\s+expecting(?=\s*[?.!,;]|\s*$))\b"
     r"|" + _EXPECTING + r"|" + _GESTATION_RE.pattern + r"|" + _GRAVIDA
 )
+_PREG_HEDGED_RE = _c(
+    r"\b(?:probably|likely|possibly|maybe|may\s+be|might\s+be|could\s+be|unsure\s+if\s+(?:she'?s\s+)?|not\s+sure\s+"
+    r"(?:if|whether)\s+(?:she'?s\s+|she\s+is\s+)?)\s*(?:not\s+)?pregnant\b"
+    r"|\b(?:no|not\s+had\s+a|hasn'?t\s+had\s+a|without\s+a)\s+pregnancy\s+test\b|\bpregnancy\s+test\s+(?:not\s+(?:done|yet)|"
+    r"pending)\b|\b(?:late|missed)\s+period\b|\bpregnancy\s+not\s+(?:excluded|ruled\s+out)\b")
 _PREG_FALSE_RE = _c(
-    r"\b(?:not\s+pregnant|no\s+(?:plans?\s+(?:for|of)\s+)?pregnancy|not\s+(?:planning|trying)\s+(?:a\s+|to\s+)?"
+    r"\b(?:(?:urine\s+|serum\s+|beta[\s-]?)?(?:pregnancy|hcg)\s+(?:test\s+)?(?:is\s+|was\s+|came\s+back\s+)?negative|"
+    r"negative\s+(?:urine\s+|serum\s+)?(?:pregnancy|hcg)(?:\s+test)?|"
+    r"not\s+pregnant|no\s+(?:plans?\s+(?:for|of)\s+)?pregnancy|not\s+(?:planning|trying)\s+(?:a\s+|to\s+)?"
     r"(?:pregnancy|conceive|get\s+pregnant)|post[\s-]?menopausal)\b"
 )
 _ADHERENCE_ADV = (
@@ -438,7 +463,8 @@ _USE_VERB = r"used|uses|using|applied|applies|applying"
 _NONADHERENT_RE = _c(
     r"\b(?:non[\s-]?adherent|non[\s-]?adherence|non[\s-]?compliant|non[\s-]?compliance|poor(?:ly)?\s+"
     r"(?:adherence|adherent|compliance|compliant)|not\s+(?:adherent|compliant)|not\s+(?:using|applying|putting\s+on)|"
-    r"(?:isn'?t|aren'?t|wasn'?t|hasn'?t\s+been)\s+(?:using|applying)|(?:doesn'?t|does\s+not|didn'?t|did\s+not|don'?t)"
+    r"(?:isn'?t|aren'?t|wasn'?t|hasn'?t\s+been)\s+(?:using|applying)|"
+    r"stopped\s+(?:his|her|their|the)\s+(?:topical\s+)?(?:steroids?|corticosteroids?|creams?|tcs|ointments?)|(?:doesn'?t|does\s+not|didn'?t|did\s+not|don'?t)"
     r"\s+(?:use|apply)|stopped\s+(?:using|applying)|rarely\s+(?:uses|applies|used|applied)|skips?\s+"
     r"(?:applications|doses|the\s+cream)|inconsistent(?:ly)?\s+(?:use|using|application|applied)|forgets?\s+to\s+"
     r"(?:use|apply)|(?:barely|hardly|rarely|never)\s+(?:uses|used|using|applies|applied|applying)|"
@@ -472,7 +498,10 @@ _PHOBIA_RE = _c(
     r"|(?:frightened|anxious|nervous|panicked)\s+(?:of|about)\s+(?:using\s+)?(?:the\s+)?(?:topical\s+)?(?:steroids?|"
     r"corticosteroids?|tcs|steroid\s+creams?)"
     r"|(?:worried|afraid|scared|concerned|frightened|fear\w*)\s+(?:that\s+)?(?:it|they|the\s+\w+|steroids?)\s*"
-    r"(?:'ll|will|would|might|could|may)?\s*(?:thin|damage|ruin|harm)\w*\s+(?:her|his|their|the)?\s*skin)\b"
+    r"(?:'ll|will|would|might|could|may)?\s*(?:thin|damage|ruin|harm)\w*\s+(?:her|his|their|the)?\s*skin"
+    # "stopped his topical steroids ... because he is scared of them"
+    r"|(?:steroids?|tcs|creams?|ointments?)\b[^.;?!\n]{0,60}?\b(?:scared|afraid|frightened|terrified|fearful)\s+of\s+"
+    r"(?:them|it|using\s+(?:them|it)))\b"
 )
 _CONTACT_TRUE_RE = _c(
     r"\b(?:patch(?:\s+tests?|\s+testing)?\s*(?:neg|-ve|nad)\b|patch\s+test(?:ing|s)?\s+(?:was\s+|were\s+|is\s+|came\s+back\s+|has\s+been\s+)?(?:negative|done|"
@@ -571,11 +600,14 @@ _POTENCY_GROUPS = ("super_high", "high", "medium", "low", "super_high", "high", 
 _FREQ_RE = _c(
     r"(?P<every_2_weeks>\bevery\s*(?:2|two|other)\s*(?:weeks?|wks?)\b|\bq\s?2\s?(?:w|wk|wks|weeks)\b|\bbi-?weekly\b|"
     r"\bfortnightly\b|\bevery\s+14\s+days\b)"
+    r"|(?P<every_4_weeks>\bevery\s*(?:4|four)\s*(?:weeks?|wks?)\b|\bq\s?4\s?(?:w|wk|wks|weeks)\b|\bmonthly\b|"
+    r"\bevery\s+(?:month|28\s+days)\b|\bonce\s+a\s+month\b)"
     r"|(?P<twice_daily>\btwice[\s-]+(?:a\s+|per\s+)?(?:daily|day)\b|\btwo\s+times\s+(?:a|per)\s+day\b|\bbid\b|"
     r"\bb\.i\.d\b|\bq\s?12\s?h\b|\bevery\s+12\s+hours\b)"
     r"|(?P<weekly>\bonce[\s-]+(?:a\s+|per\s+)?week(?:ly)?\b|\bweekly\b|\bevery\s+week\b|\bqw(?:k)?\b|"
     r"(?<=mg)\s*(?:/\s*(?:week|wk)|per\s+week|a\s+week)\b)"
-    r"|(?P<daily>\bonce[\s-]+(?:a\s+|per\s+)?(?:daily|day)\b|\bdaily\b|\bevery\s+day\b|\beach\s+day\b|\bqd\b|"
+    r"|(?P<daily>\bonce[\s-]+(?:a\s+|per\s+)?(?:daily|day)\b|\bsingle\s+(?:daily|morning|evening|nightly|night[\s-]?time)\s+"
+    r"dose\b|\bonce\s+(?:in\s+the\s+(?:morning|evening)|at\s+night|nightly)\b|\bdaily\b|\bevery\s+day\b|\beach\s+day\b|\bqd\b|"
     r"\bq\.d\b|\bod\b|(?<=mg)\s*(?:/\s*day|per\s+day|a\s+day)\b)"
     r"|(?P<once>\bsingle[\s-]+(?:dose|injection|shot)\b|\bone[\s-]+(?:time|off)\s+(?:dose|injection|shot)\b|"
     r"\bonce\s+only\b)"
@@ -1200,6 +1232,13 @@ def _drugs(s: _State) -> tuple[list[tuple[int, Drug, str]], bool]:
 
 def _current(s: _State, mentions: list[tuple[int, Drug, str]]) -> int | None:
     """'on upadacitinib 15 mg' → current_drug/current_dose_mg; returns the mention position used."""
+    m = _DOSE_DRUG_FAILING_RE.search(s.text)
+    if m is not None and _alias_drug(m.group(2)) is not None:
+        # "15 mg upadacitinib not enough after 16 weeks": the amount written before the agent is what he is on
+        s.fact("current_drug", _alias_drug(m.group(2)), m.group(0).strip())
+        s.fact("current_dose_mg", _num(m.group(1)), f"{m.group(1)} mg")
+        s.work = _mask(s.work, m.start(1), m.end(1) + 3 if s.text[m.end(1):m.end(1) + 3].lower() == " mg" else m.end(1))
+        return next((pos for pos, _d, surface in mentions if pos == m.start(2)), None)
     m = _CURRENT_RE.search(s.text)
     if m is None:
         # a misspelt current drug ("on upadacitnib 15 mg"): accept a fuzzy mention right after "on"
@@ -1470,7 +1509,9 @@ def _flags(s: _State, mentions: list[tuple[int, Drug, str]]) -> None:
                 if name == "crusting" and "honey-colored crusts" in signs and re.search(
                         r"honey", text[max(0, m.start() - 20):m.start()], _F):
                     continue
-                if _negated(text, m.start()):
+                # "HSV PCR negative - eczema herpeticum ruled out", "PMH: eczema herpeticum 2019 (resolved)": not active
+                if _negated(text, m.start()) or _RULED_OUT_AFTER_RE.match(text, m.end()) or \
+                        _HISTORY_BEFORE_RE.search(text, max(0, m.start() - 20), m.start()):
                     if kind == "b":
                         bacterial = bacterial or False
                     else:
@@ -1515,6 +1556,11 @@ def _flags(s: _State, mentions: list[tuple[int, Drug, str]]) -> None:
         ("contact_dermatitis_excluded", _CONTACT_TRUE_RE, _CONTACT_FALSE_RE),
         ("lymphoma_excluded", _LYMPHOMA_TRUE_RE, _LYMPHOMA_FALSE_RE),
     ):
+        if field == "pregnancy_or_planning":
+            hedged = _PREG_HEDGED_RE.search(text)
+            if hedged:  # "probably not pregnant, no test yet": neither confirmed nor excluded, never 'not pregnant'
+                s.fact("pregnancy_possible", True, hedged.group(0))
+                continue
         m = false_re.search(text)  # negative phrasings are checked first: "non-adherent" contains "adherent"
         if m:
             s.fact(field, False, m.group(0))
@@ -1632,7 +1678,9 @@ _PREGNANCY_SAFETY_RE = _c(
     r"stay\s+on|keep\s+(?:her\s+|him\s+)?on|continue|compatible)\b[^.?!\n]{0,60}?\b(?:baby|babies|fetus|foetus|"
     r"unborn|pregnan\w*|conception|conceiv\w*|ttc|breast\s*feed\w*)"
     r"|\b(?:baby|fetus|foetus|pregnan\w*)\b[^.?!\n]{0,40}?\b(?:safe\w*|hurt\w*|harm\w*|risk\w*|ok|okay)\b"
-    r"|\bpregnan\w*\b[^.?!\n]{0,60}?\b(?:stay\w*\s+on|keep\s+(?:her\s+|him\s+)?on|continu\w*)\b")
+    r"|\bpregnan\w*\b[^.?!\n]{0,60}?\b(?:stay\w*\s+on|keep\s+(?:her\s+|him\s+)?on|continu\w*)\b"
+    # "Pregnant, 2nd trimester - can cyclosporine be used safely?"
+    r"|\bpregnan\w*\b[^.?!\n]{0,80}?\b(?:used\s+safely|safe\w*|ok|okay|harm\w*|risk\w*)\b")
 _ITCH_RE = _c(r"\b(?:itch\w*|prurit\w*|scratch\w*|sleep\w*|nights?)\b")
 _PROPHYLAXIS_WORDS = (  # narrower than _PREVENT_WORDS: "keflex for a staph flare" treats, it does not prevent
     r"prevent\w*|prophyla\w*|long[\s-]term|maintenance|routine\w*|suppress\w*|chronic(?:ally)?|ongoing|"
@@ -1644,7 +1692,7 @@ _ABX_PREVENT_RE = _c(
 _ANTIHISTAMINE_RE = _c(r"\b(?:" + _ANTIHISTAMINES + r")\b")
 
 
-_SWITCH_FROM_TO_RE = _c(rf"\bswitch\w*\s+(?:\w+\s+){{0,4}}?from\s+({_ALIAS_ALT})\b[^.;?!\n]{{0,60}}?\bto\s+"
+_SWITCH_FROM_TO_RE = _c(rf"\bswitch\w*\b[^.;?!\n]{{0,40}}?\bfrom\s+({_ALIAS_ALT})\b[^.;?!\n]{{0,60}}?\bto\s+"
                         rf"({_ALIAS_ALT})\b")
 _SET_ASIDE_AFTER_RE = _c(r"[\s,)-]*(?:was\s+|were\s+|is\s+|has\s+been\s+|got\s+)?(?:denied|failed|not\s+covered|"
                          r"isn'?t\s+an\s+option|is\s+not\s+an\s+option|isn'?t\s+covered|"
@@ -1758,6 +1806,8 @@ def _intent(
         intent = "adverse_effects"
     elif pitfall == "antihistamines" and drug is None:
         intent = "pitfalls"  # "allegra 180 bid for the itch?": the dose is the antihistamine's, no systemic agent's
+    elif drug is None and pitfall == "antibiotics" and not infection and frequency is not None:
+        intent = "pitfalls"  # "Augmentin 1 wk every month to stop flares?": the schedule is the antibiotic's
     elif test_on_drug and not infection:
         intent = "monitoring"
     elif _PRE_SYSTEMIC_RE.search(text) or (infection and (_START_RE.search(text) or drug is not None)) \
@@ -1871,6 +1921,37 @@ def _per_kg_request(s: _State) -> float | None:
     return value
 
 
+_MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                              "dec"))}
+_DOB_RE = _c(r"\b(?:dob|d\.o\.b\.?|date\s+of\s+birth|born(?:\s+(?:in|on))?)\s*[:=]?\s*"
+             r"(?:(\d{1,2})\s+([a-z]{3,9})\.?\s+|([a-z]{3,9})\.?\s+(\d{1,2}),?\s+)?((?:19|20)\d{2})\b")
+
+
+def _today() -> date:
+    """Today's date (a function, so tests can fix it)."""
+    return date.today()
+
+
+def _dob_age(s: _State) -> None:
+    """'DOB 1950' → at least 75; 'DOB 14 March 2016' → the exact age today. Numeric dates are never guessed."""
+    if "age_years" in s.facts or "age_at_least_years" in s.facts:
+        return
+    m = _DOB_RE.search(s.work)
+    if m is None:
+        return
+    today, year = _today(), int(m.group(5))
+    day, month_word = (m.group(1), m.group(2)) if m.group(2) else (m.group(4), m.group(3))
+    month = _MONTHS.get((month_word or "")[:3].lower())
+    if year > today.year:
+        return
+    if month is not None and day is not None and 1 <= int(day) <= 31:
+        age = today.year - year - ((today.month, today.day) < (month, int(day)))
+        s.fact("age_years", age, m.group(0).strip())
+    else:
+        s.fact("age_at_least_years", max(0, today.year - year - 1), m.group(0).strip())  # the birthday may be ahead
+    s.consume(m)
+
+
 def _age_floor(s: _State) -> None:
     """'in her seventies', 'late 60s', 'over 65': a lower bound on the age, only when no exact age is given."""
     if "age_years" in s.facts:
@@ -1906,12 +1987,22 @@ def _extract(text: str) -> Extraction:
     per_kg = _per_kg_request(s)
     _stone(s)  # before the pound reader: "9 st 4 lb" is one weight
     requested, frequency = _numbers(s)
+    then = _THEN_RE.search(text)
+    if then is not None and requested is not None and _num(then.group(1)) == requested:
+        # "600 mg once, then 300 mg every other week": the regimen's repeated amount and its own schedule
+        requested = _num(then.group(2))
+        after = _FREQ_RE.search(text, then.end())
+        frequency = after.lastgroup if after else None
+        s.matched.append(f"requested_dose:{then.group(0).strip()}")
     _ages(s)
+    _dob_age(s)
     _age_floor(s)
     for m in _GESTATION_RE.finditer(s.work):
         s.consume(m)  # "G1 at 20 wks": weeks of gestation, not weeks on treatment or of a topical trial
     for m in _TREATMENT_COURSE_RE.finditer(s.work):
         s.consume(m)  # "10 days of cephalexin": an antibiotic course, not a topical trial
+    for m in _LMP_RE.finditer(s.work):
+        s.consume(m)  # "LMP about 5 weeks ago": a menstrual date, not time on an agent
     _durations(s, "current_drug" in s.facts)
     _age_loose(s)
     _flags(s, mentions)
@@ -1997,6 +2088,7 @@ def _extract(text: str) -> Extraction:
         other_drugs=list(dict.fromkeys(d for pos, d, surface in asked if d != drug
                                        and not _set_aside(text, pos, surface))) if intent != "out_of_scope" else [],
         escalation=escalation,
+        start_request=_START_AT_RE.search(text) is not None and not escalation,
         pitfall=pitfall,
         facts=s.facts,
         override_attempt=override is not None,

@@ -18,6 +18,7 @@ __all__ = ["DOSE_RULES", "dose_decisions"]
 _NO_PEDIATRIC = "the guideline gives no pediatric schedule"
 _NO_PEDIATRIC_SHORT = "no pediatric schedule"
 _FREQ_WORDS = {"daily": "daily", "twice_daily": "twice daily", "weekly": "weekly", "every_2_weeks": "every 2 weeks",
+               "every_4_weeks": "every 4 weeks",
                "once": "once"}
 
 
@@ -154,7 +155,7 @@ def _dupilumab(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
                                   "every 2 weeks after a single loading dose", fixed_mg=(600, 300))
     kg_note, kg_verdict = _fixed_per_kg_note(q, "Dupilumab")
     note, verdict = f"{note} {kg_note}".strip(), verdict or kg_verdict
-    if q.requested_dose_mg == 600 and q.requested_frequency in ("every_2_weeks", "weekly", "daily"):
+    if q.requested_dose_mg == 600 and q.requested_frequency in ("every_2_weeks", "every_4_weeks", "weekly", "daily"):
         # an amount the guideline gives, at a frequency it never gives it: 600 mg is the one-off loading dose
         note = (f"{note} 600 mg is the single loading dose, not a repeated one: the maintenance dose is 300 mg "
                 "every 2 weeks.").strip()
@@ -205,6 +206,14 @@ def _upadacitinib(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decisio
             criteria=(age_ok, weight_ok),
             statement=f"Not covered: the guideline gives upadacitinib only for {_population_text('upadacitinib')}, "
                       f"and this patient is outside that ({failed.detail}); it gives no dose for them.",
+        )]
+    if weight_ok.status == "unknown" and facts.is_adult is False:
+        # a child: the stated ≥40 kg decides whether the guideline gives upadacitinib at all, so ask for it
+        return [book.decision(
+            "DOSE-UPADACITINIB", outcome="needs_info", verdict="needs_weight", inputs=inputs,
+            criteria=(age_ok, weight_ok), missing=("weight",),
+            statement=f"The guideline gives upadacitinib only for {_population_text('upadacitinib')}: I need the "
+                      "weight of this child to say whether it applies.",
         )]
     renal_c = crit("no severe renal impairment", "unknown" if renal.value is None else
                    "met" if renal.value == "not_severe" else "not_met", renal.detail, renal.basis)
@@ -260,6 +269,17 @@ def _upadacitinib(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decisio
             criteria=(age_ok, weight_ok, age65, renal_c), doses=(dose,),
             statement=f"{lead}Upadacitinib: use only 15 mg once daily in patients ≥65 years or with severe renal "
                       f"impairment ({why}).{note}{population}",
+        )]
+    starting_at_30 = (q.requested_dose_mg == 30 and q.start_request and not q.escalation
+                      and facts.current_drug != "upadacitinib" and facts.inadequate_response is not True)
+    if starting_at_30:
+        # "start at 30 mg in a patient never on it": 30 mg is an increase after an inadequate response, never a start
+        return [book.decision(
+            "DOSE-UPADACITINIB-ESCALATION", verdict="not_a_start_dose", inputs=inputs,
+            criteria=(age_ok, weight_ok, age65, renal_c), doses=(start,),
+            statement="Upadacitinib starts at 15 mg orally once daily; 30 mg once daily is an increase for an "
+                      f"inadequate response in patients <65 years without severe renal impairment, not a starting "
+                      f"dose.{population}",
         )]
     if not wants_more:
         esc = ("May increase to 30 mg once daily if inadequate response in patients <65 years; use only 15 mg once "

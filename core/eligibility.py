@@ -148,10 +148,16 @@ def eligibility_decisions(book: Rulebook, facts: PatientFacts, q: Query) -> list
                       "confirm: "
                       + "; ".join(c.name for c in main if c.status == "unknown") + ".",
         )]
+    below = severity.detail.startswith("below threshold so far")
+    unstated = [c.name for c in parts if c.status == "unknown"]
     return [book.decision(
-        "ELIG-SYSTEMIC", outcome="needs_info", verdict="cannot_tell", inputs=inputs, criteria=criteria,
+        "ELIG-SYSTEMIC", outcome="needs_info", inputs=inputs, criteria=criteria,
+        # scores given and all below threshold, the rest unknown: said before any start (a caution), not a verdict
+        verdict="below_threshold_so_far" if below else "cannot_tell",
         missing=missing,
         statement="Cannot tell yet whether systemic therapy is justified. "
+                  + (f"The severity given is {severity.detail}; it would need one of: {'; '.join(unstated)}. "
+                     if below else "")
                   + (f"Met so far: {'; '.join(known)}. " if known else "")
                   + "Still needed: " + "; ".join(c.name for c in main if c.status == "unknown") + ".",
     )]

@@ -121,8 +121,9 @@ def assess(book: Rulebook, facts: PatientFacts, query: Query) -> CoreResult:
     missing: list[str] = ["drug"] if query.drug is None and "dose" in (query.topic, *query.also) else []
     if not shown:
         return CoreResult(status="needs_info", decisions=(), missing=tuple(missing), verdict="cant_say")
-    for d in asked:
-        missing += [m for m in d.missing if m not in missing]
+    for d in shown:  # what was asked, including a finding that answers it (an eligibility caution, say)
+        if d in asked or d.kind in asked_kinds:
+            missing += [m for m in d.missing if m not in missing]
     return CoreResult(status=status, decisions=tuple(shown), missing=tuple(missing),
                       verdict=_verdict(status, shown, primary))
 

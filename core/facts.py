@@ -127,6 +127,8 @@ class PatientFacts(BaseModel):
     """Why first-line agents cannot be used, if they cannot."""
     pregnancy_or_planning: bool | None = None
     """Pregnant or planning pregnancy."""
+    pregnancy_possible: bool | None = None
+    """Pregnancy neither confirmed nor excluded ("probably not pregnant, no test yet", "might be pregnant")."""
     current_drug: Drug | None = None
     """Systemic agent the patient is on now."""
     current_dose_mg: float | None = None

@@ -39,6 +39,7 @@ SEVERITY_BY_VERDICT: dict[tuple[str, str], Severity] = {
     ("*", "dose_outside_range"): "block",            # a proposed or current amount outside the range
     ("*", "dose_not_in_guideline"): "block",         # an amount or form the guideline never gives
     ("*", "frequency_corrected"): "block",           # e.g. daily methotrexate
+    ("*", "not_a_start_dose"): "block",              # upadacitinib started at 30 mg
     ("*", "teratogenic"): "block",                   # methotrexate / mycophenolate in pregnancy or planning
     ("*", "recommended_against"): "block",           # systemic corticosteroids, whatever the wording
     ("*", "no_dose_recommended_against"): "block",
@@ -53,9 +54,11 @@ SEVERITY_BY_VERDICT: dict[tuple[str, str], Severity] = {
     ("PRE-LYMPHOMA", "action_required"): "caution",
     ("PRE-PHOTOTHERAPY", "action_required"): "caution",
     ("PRE-DOCUMENT-SEVERITY", "action_required"): "caution",
+    ("ELIG-SYSTEMIC", "below_threshold_so_far"): "caution",  # scores given all below, the others unknown
     ("*", "restricted_to_15mg"): "caution",          # upadacitinib ≥65 years / severe renal impairment
     ("*", "dose_depends_on_frequency"): "caution",
     ("*", "pregnancy_not_addressed"): "caution",
+    ("*", "teratogenic_not_excluded"): "caution",     # pregnancy possible (hedged, untested) with MTX / MMF
     ("*", "teratogenic_alternative"): "caution",     # pregnancy, no agent named: the teratogenic options
 }
 """Which verdicts are findings, and how severe. Verdicts not listed are ``info``."""
@@ -98,7 +101,7 @@ class Situation:
                 # "60 kg pt on Neoral 250 mg BID": the dose the patient is on is checked like a proposed one
                 return q.model_copy(update={"topic": "dose", "requested_dose_mg": self.facts.current_dose_mg,
                                             "also": (), "other_drugs": ()})
-            return q.model_copy(update={"topic": "dose", "also": (), "other_drugs": ()})
+            return q.model_copy(update={"topic": "dose", "also": (), "other_drugs": ()})  # start_request kept
         current = self.facts.current_dose_mg if drug == self.facts.current_drug else None
         if drug == "upadacitinib" and current == 15:
             current = None  # the start dose is no proposal; 15 mg is checked by the population rules anyway
@@ -133,6 +136,15 @@ def _corticosteroids(book: Rulebook, s: Situation) -> list[Decision]:
 
 def _pregnancy(book: Rulebook, s: Situation) -> list[Decision]:
     """Teratogenic agents block; for any other agent the guideline says nothing on pregnancy."""
+    if s.facts.pregnancy_possible and not s.facts.pregnancy_or_planning:
+        # "probably not pregnant, no test done yet": not excluded, so a teratogenic agent is said first (a caution)
+        return [book.decision(
+            info.teratogenic_rule, verdict="teratogenic_not_excluded", drug=drug,
+            inputs={"pregnancy_possible": True},
+            criteria=(crit("pregnancy excluded", "unknown", "neither confirmed nor excluded"),),
+            statement=f"{info.name} is teratogenic (an adverse effect the guideline lists), and pregnancy is not "
+                      "excluded for this patient: confirm it before starting.",
+        ) for drug in s.drugs if (info := drug_info(drug)).teratogenic_rule is not None]
     if not s.facts.pregnancy_or_planning:
         return []
     out = teratogenicity_decisions(book, s.facts, s.drugs)
@@ -171,6 +183,8 @@ def _topical_trial(book: Rulebook, s: Situation) -> list[Decision]:
                                f.severity_timepoints, f.adherent, f.steroid_phobia)):
         return []  # a shortcut: with none of these known no eligibility criterion can be 'not met'
     elig = eligibility_decisions(book, s.facts, Query(topic="eligibility"))
+    if elig and elig[0].verdict == "below_threshold_so_far":
+        return _on_current(elig, s)  # a caution: the scores given do not qualify, and the rest is not known
     if not elig or elig[0].verdict != "not_yet":
         return []
     trial = {"intensive topical trial ≥1 week (1-4 weeks)", "medium-to-high potency topical corticosteroid",

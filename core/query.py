@@ -24,7 +24,7 @@ Topic = Literal[
 ]
 """The decision families the core answers."""
 
-Frequency = Literal["daily", "twice_daily", "weekly", "every_2_weeks", "once"]
+Frequency = Literal["daily", "twice_daily", "weekly", "every_2_weeks", "every_4_weeks", "once"]
 PitfallTopic = Literal["topicals_first", "contact_dermatitis", "quality_of_life", "antihistamines", "antibiotics"]
 
 
@@ -49,5 +49,7 @@ class Query(BaseModel):
     """A frequency the clinician proposes (e.g. 'daily' for methotrexate)."""
     escalation: bool = False
     """The clinician asks to increase the dose."""
+    start_request: bool = False
+    """The proposed dose is meant as the starting dose ("start at 30 mg", "never been on it")."""
     pitfall: PitfallTopic | None = None
     """A specific pitfall asked about (oral antihistamines, prophylactic antibiotics, …)."""

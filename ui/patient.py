@@ -34,6 +34,8 @@ FIELD_LABELS: dict[str, str] = {
     "infection_treated": "Infection already treated",
     "route_preference": "Route preference",
     "pregnancy_or_planning": "Pregnant or planning pregnancy",
+    "pregnancy_possible": "Pregnancy possible, not excluded",
+    "age_at_least_years": "Age at least (years)",
     "current_drug": "Current systemic agent",
     "current_dose_mg": "Current dose (mg)",
     "weeks_on_treatment": "Weeks on current agent",

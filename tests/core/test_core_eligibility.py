@@ -102,7 +102,10 @@ def test_not_yet_says_why(ask: Any, change: Facts, reason: str) -> None:
 def test_unknowns_cannot_tell(ask: Any, change: Facts, missing: tuple[str, ...]) -> None:
     result = ask({**ELIGIBLE, **change}, topic="eligibility")
     d = result.decisions[0]
-    assert (result.status, d.outcome, d.verdict) == ("needs_info", "needs_info", "cannot_tell")
+    below = (change.get("bsa_percent") or 10) < 10  # a score given below threshold is said as such (a caution)
+    assert (result.status, d.outcome) == ("needs_info", "needs_info")
+    assert d.verdict == ("below_threshold_so_far" if below else "cannot_tell")
+    assert d.severity == ("caution" if below else "info")
     assert d.missing == missing == result.missing
 
 
@@ -128,8 +131,8 @@ def test_only_confirmable_conditions_left_is_a_conditional_answer(ask: Any, chan
         ({"bsa_percent": 5, "iga": 2}, "not_yet"),  # two scores given, both below: criteria not met
         ({"bsa_percent": 5, "iga": 2, "pruritus_nrs": 4}, "not_yet"),  # all three below
         ({"bsa_percent": 5, "iga": 2, "high_impact_areas": ("hands",)}, "eligible_if_confirmed"),  # hands qualify
-        ({"bsa_percent": 5}, "cannot_tell"),  # one score below: the others could still qualify
-        ({"bsa_percent": 5, "pruritus_nrs": 4}, "cannot_tell"),  # IGA unknown: IGA ≥3 could still qualify
+        ({"bsa_percent": 5}, "below_threshold_so_far"),  # one score below: the others could still qualify
+        ({"bsa_percent": 5, "pruritus_nrs": 4}, "below_threshold_so_far"),  # IGA unknown: IGA ≥3 could qualify
         ({"bsa_percent": 5, "iga": 3}, "eligible_if_confirmed"),  # IGA 3 qualifies
     ],
 )
