@@ -5,7 +5,7 @@ Importing it never imports chromadb or langchain_openai: those load on first ind
 
 from .conversation import Conversation, Turn
 from .embedding import LexicalEmbedder, get_embedding_function
-from .errors import AssistantError, RetrievalError
+from .errors import AssistantError, RetrievalError, VocabularyError
 from .extract import Extraction, Intent, extract
 from .retrieval import Retrieval, RetrievedPassage, Retriever, get_retriever
 
@@ -17,6 +17,7 @@ __all__: list[str] = [
     "LexicalEmbedder",
     "Retrieval",
     "RetrievalError",
+    "VocabularyError",
     "RetrievedPassage",
     "Retriever",
     "Turn",

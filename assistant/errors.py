@@ -3,12 +3,13 @@
 Tree::
 
     AssistantError
-    └── RetrievalError   the passage index cannot be opened, built or queried
+    ├── RetrievalError    the passage index cannot be opened, built or queried
+    └── VocabularyError   a vocabulary data file under assistant/vocab/ is invalid
 """
 
 from __future__ import annotations
 
-__all__ = ["AssistantError", "RetrievalError"]
+__all__ = ["AssistantError", "RetrievalError", "VocabularyError"]
 
 
 class AssistantError(Exception):
@@ -17,3 +18,7 @@ class AssistantError(Exception):
 
 class RetrievalError(AssistantError):
     """The passage index is unusable; the message says how to fix it."""
+
+
+class VocabularyError(AssistantError):
+    """A file under ``assistant/vocab/`` is invalid; the message names the file and the problem."""

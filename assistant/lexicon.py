@@ -1,117 +1,131 @@
 """Domain vocabulary: brand names, abbreviations and synonyms, mapped to the guideline's words.
 
-Shared by the question extractor and the retrieval embedding so both understand
-"Rinvoq", "CsA" or "NB-UVB" the same way. Keys are lower case.
+Shared by the question extractor and the retrieval embedding so both understand "Rinvoq", "CsA" or
+"NB-UVB" the same way. The words live in validated data files under ``assistant/vocab/`` (adding a brand
+or a synonym is one line there); this module loads them through pydantic models that refuse unknown
+keys, unknown agents and duplicates, and fails at start-up with a message naming the file.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, RootModel, TypeAdapter, ValidationError, field_validator, model_validator
+
 from core import Drug
 
-__all__ = ["AGE_DECADES", "DECADE_PARTS", "DRUG_ALIASES", "OTHER_AGENTS", "TERM_SYNONYMS"]
+from .errors import VocabularyError
 
-DRUG_ALIASES: dict[str, Drug] = {
-    # dupilumab
-    "dupilumab": "dupilumab", "dupixent": "dupilumab", "dupi": "dupilumab", "dupil": "dupilumab",
-    # tralokinumab
-    "tralokinumab": "tralokinumab", "adbry": "tralokinumab", "adtralza": "tralokinumab", "tralo": "tralokinumab",
-    # upadacitinib
-    "upadacitinib": "upadacitinib", "rinvoq": "upadacitinib", "upa": "upadacitinib", "upadacitnib": "upadacitinib",
-    # abrocitinib
-    "abrocitinib": "abrocitinib", "cibinqo": "abrocitinib", "abro": "abrocitinib",
-    # baricitinib
-    "baricitinib": "baricitinib", "olumiant": "baricitinib", "bari": "baricitinib",
-    # cyclosporine
-    "cyclosporine": "cyclosporine", "ciclosporin": "cyclosporine", "cyclosporin": "cyclosporine",
-    "ciclosporine": "cyclosporine", "csa": "cyclosporine", "neoral": "cyclosporine",
-    "sandimmune": "cyclosporine", "gengraf": "cyclosporine",
-    # methotrexate
-    "methotrexate": "methotrexate", "mtx": "methotrexate", "trexall": "methotrexate", "otrexup": "methotrexate",
-    "rasuvo": "methotrexate", "xatmep": "methotrexate", "metoject": "methotrexate",
-    # azathioprine
-    "azathioprine": "azathioprine", "aza": "azathioprine", "imuran": "azathioprine", "azasan": "azathioprine",
-    # mycophenolate
-    "mycophenolate": "mycophenolate", "mycophenolate mofetil": "mycophenolate", "mmf": "mycophenolate",
-    "cellcept": "mycophenolate", "myfortic": "mycophenolate", "mycophenolic acid": "mycophenolate",
-    # systemic corticosteroids
-    "prednisone": "systemic_corticosteroids", "prednisolone": "systemic_corticosteroids",
-    "methylprednisolone": "systemic_corticosteroids", "medrol": "systemic_corticosteroids",
-    "systemic corticosteroids": "systemic_corticosteroids", "systemic steroids": "systemic_corticosteroids",
-    "oral steroids": "systemic_corticosteroids", "oral corticosteroids": "systemic_corticosteroids",
-    "pred burst": "systemic_corticosteroids", "steroid burst": "systemic_corticosteroids",
-    "pred": "systemic_corticosteroids", "deltasone": "systemic_corticosteroids",
-    "dexamethasone": "systemic_corticosteroids", "oral prednisone": "systemic_corticosteroids",
-    "systemic corticosteroid": "systemic_corticosteroids", "systemic steroid": "systemic_corticosteroids",
-    "oral steroid": "systemic_corticosteroids", "steroid pills": "systemic_corticosteroids",
-    # regimens named by their shape: a taper, a burst, a dose pack, a shot are systemic courses
-    "steroid taper": "systemic_corticosteroids", "steroid tapers": "systemic_corticosteroids",
-    "prednisone taper": "systemic_corticosteroids", "pred taper": "systemic_corticosteroids",
-    "steroid dose pack": "systemic_corticosteroids", "steroid dosepak": "systemic_corticosteroids",
-    "dose pack": "systemic_corticosteroids", "dosepak": "systemic_corticosteroids",
-    "steroid course": "systemic_corticosteroids",
-    "course of steroids": "systemic_corticosteroids", "course of oral steroids": "systemic_corticosteroids",
-    "hydrocortisone tablets": "systemic_corticosteroids",
-    # injected / parenteral corticosteroids are systemic too (Kenalog cream is excluded by the extractor)
-    "kenalog": "systemic_corticosteroids", "depo medrol": "systemic_corticosteroids",
-    "depomedrol": "systemic_corticosteroids", "solu medrol": "systemic_corticosteroids",
-    "solumedrol": "systemic_corticosteroids", "celestone": "systemic_corticosteroids",
-    "decadron": "systemic_corticosteroids", "dexamethasone injection": "systemic_corticosteroids",
-    "triamcinolone im": "systemic_corticosteroids", "im triamcinolone": "systemic_corticosteroids",
-    "triamcinolone injection": "systemic_corticosteroids", "triamcinolone shot": "systemic_corticosteroids",
-    "intramuscular triamcinolone": "systemic_corticosteroids", "triamcinolone acetonide injection":
-    "systemic_corticosteroids", "steroid shot": "systemic_corticosteroids", "steroid shots": "systemic_corticosteroids",
-    "steroid injection": "systemic_corticosteroids", "steroid injections": "systemic_corticosteroids",
-    "im steroid": "systemic_corticosteroids", "im steroids": "systemic_corticosteroids",
-    "intramuscular steroid": "systemic_corticosteroids", "intramuscular steroids": "systemic_corticosteroids",
-    "cortisone shot": "systemic_corticosteroids", "cortisone injection": "systemic_corticosteroids",
-    "iv steroids": "systemic_corticosteroids", "medrol dosepak": "systemic_corticosteroids",
-    "medrol dose pack": "systemic_corticosteroids",
-    # common variant spellings not caught by the extractor's tight fuzzy match
-    "ciclosporin a": "cyclosporine", "cyclosporine a": "cyclosporine", "mycophenolate sodium": "mycophenolate",
-}
+__all__ = [
+    "AGE_DECADES",
+    "DECADE_PARTS",
+    "DRUG_ALIASES",
+    "OTHER_AGENTS",
+    "TERM_SYNONYMS",
+    "DrugNames",
+    "DrugVocabulary",
+    "load_drug_aliases",
+    "load_other_agents",
+    "load_terms",
+]
 
-# Words clinicians use -> the words the guideline uses (for matching and retrieval).
-TERM_SYNONYMS: dict[str, str] = {
-    "nb-uvb": "narrowband UVB phototherapy", "nbuvb": "narrowband UVB phototherapy",
-    "uvb": "narrowband UVB phototherapy", "light therapy": "phototherapy",
-    "tcs": "topical corticosteroids", "topical steroids": "topical corticosteroids",
-    "tci": "calcineurin inhibitors", "tacrolimus": "calcineurin inhibitors", "pimecrolimus": "calcineurin inhibitors",
-    "protopic": "calcineurin inhibitors", "elidel": "calcineurin inhibitors",
-    "jaki": "JAK inhibitors", "jak": "JAK inhibitors", "jakinib": "JAK inhibitors",
-    "cbc": "complete blood count", "cmp": "comprehensive metabolic panel", "lfts": "liver function tests",
-    "bp": "blood pressure", "tpmt": "TPMT testing", "thiopurine methyltransferase": "TPMT testing",
-    "lipid panel": "lipids", "aes": "adverse effects", "gi upset": "gastrointestinal",
-    "red eyes": "conjunctivitis", "itchy eyes": "conjunctivitis", "eye drops": "conjunctivitis",
-    "pink eye": "conjunctivitis", "eye problems": "conjunctivitis ocular",
-    "cold sores": "oral herpes", "herpes": "eczema herpeticum",
-    "staph": "bacterial superinfection S. aureus", "impetiginized": "bacterial superinfection",
-    "itch": "pruritus itch", "itching": "pruritus itch", "itchy": "pruritus itch",
-    "antihistamine": "oral antihistamines", "antihistamines": "oral antihistamines",
-    "benadryl": "oral antihistamines", "cetirizine": "oral antihistamines", "hydroxyzine": "oral antihistamines",
-    "patch test": "patch testing contact dermatitis", "patch tests": "patch testing contact dermatitis",
-    "qol": "quality of life", "dlqi": "quality of life",
-    "ctcl": "cutaneous lymphoma", "mycosis fungoides": "cutaneous lymphoma",
-    "pregnant": "teratogenicity", "pregnancy": "teratogenicity",
-    "kidney": "renal", "ckd": "renal impairment", "egfr": "renal function",
-    "labs": "monitoring", "bloodwork": "monitoring complete blood count", "blood work": "monitoring",
-    "refuse": "decline", "refuses": "decline", "side effects": "adverse effects adverse events",
-    "side effect": "adverse effects adverse events",
-    "safe": "safety", "how fast": "efficacy timeline response", "onset": "efficacy timeline response",
-    "shot": "injection", "shots": "injection", "injectable": "injection", "needles": "injection",
-    "pill": "oral", "pills": "oral", "tablet": "oral",
-}
+_VOCAB = Path(__file__).with_name("vocab")
 
-# Systemic agents the guideline does not cover for atopic dermatitis (psoriasis biologics, acne, RA, …).
-# Named without any AD context they mark a question as out of scope; never mapped to a Drug.
-OTHER_AGENTS: frozenset[str] = frozenset({
-    "isotretinoin", "accutane", "absorica", "claravis", "adalimumab", "humira", "etanercept", "enbrel",
-    "infliximab", "remicade", "ustekinumab", "stelara", "secukinumab", "cosentyx", "ixekizumab", "taltz",
-    "guselkumab", "tremfya", "risankizumab", "skyrizi", "tildrakizumab", "ilumya", "brodalumab", "siliq",
-    "bimekizumab", "bimzelx", "apremilast", "otezla", "deucravacitinib", "sotyktu", "acitretin", "soriatane",
-    "tofacitinib", "xeljanz", "omalizumab", "xolair", "mepolizumab", "nucala", "benralizumab", "spironolactone",
-    "doxycycline", "minocycline", "amoxicillin", "metformin", "insulin", "ibuprofen", "acetaminophen",
-    "paracetamol", "hydroxychloroquine", "plaquenil", "rituximab",
-})
+
+class DrugNames(BaseModel):
+    """The names of one agent in ``vocab/drugs.yaml`` (every list optional, every name lower case)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    generic: tuple[str, ...] = ()
+    """International and national generic names (cyclosporine, ciclosporin)."""
+    brands: tuple[str, ...] = ()
+    """Brand names (Dupixent, Neoral)."""
+    abbreviations: tuple[str, ...] = ()
+    """Clinical shorthand (CsA, MTX, upa)."""
+    misspellings: tuple[str, ...] = ()
+    """Common misspellings the fuzzy match does not reach."""
+    phrases: tuple[str, ...] = ()
+    """Several-word names and regimen words (steroid taper, Medrol dose pack)."""
+
+    @field_validator("generic", "brands", "abbreviations", "misspellings", "phrases")
+    @classmethod
+    def _lower_case(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [n for n in names if n != n.strip().lower() or not n]
+        if bad:
+            raise ValueError(f"names must be lower case without surrounding spaces: {bad}")
+        return names
+
+    def all(self) -> tuple[str, ...]:
+        """Every name, in file order."""
+        return (*self.generic, *self.brands, *self.abbreviations, *self.misspellings, *self.phrases)
+
+
+class DrugVocabulary(RootModel[dict[Drug, DrugNames]]):
+    """``vocab/drugs.yaml``: agent id (as the core names it) → its names; a name may belong to one agent only."""
+
+    @model_validator(mode="after")
+    def _each_name_once(self) -> DrugVocabulary:
+        seen: dict[str, str] = {}
+        dupes = []
+        for drug, names in self.root.items():
+            for name in names.all():
+                if name in seen:
+                    dupes.append(f"{name!r} ({seen[name]} and {drug})")
+                seen[name] = drug
+        if dupes:
+            raise ValueError("a name is given more than once: " + ", ".join(dupes))
+        return self
+
+
+def _read_yaml(name: str) -> Any:
+    with (_VOCAB / name).open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def load_drug_aliases(data: Any | None = None) -> dict[str, Drug]:
+    """Every name → agent, validated (``data`` defaults to ``vocab/drugs.yaml``); raises ``VocabularyError``."""
+    try:
+        vocab = DrugVocabulary.model_validate(_read_yaml("drugs.yaml") if data is None else data)
+    except ValidationError as exc:
+        raise VocabularyError(f"assistant/vocab/drugs.yaml is invalid: {exc}. Fix the file; every name is lower "
+                              "case and belongs to one agent.") from exc
+    return {name: drug for drug, names in vocab.root.items() for name in names.all()}
+
+
+def load_terms(data: Any | None = None) -> dict[str, str]:
+    """Clinicians' words → the guideline's words (``vocab/terms.yaml``), validated."""
+    raw = _read_yaml("terms.yaml") if data is None else data
+    try:
+        return TypeAdapter(dict[str, str]).validate_python(raw)
+    except ValidationError as exc:
+        raise VocabularyError(f"assistant/vocab/terms.yaml is invalid: {exc}. Each line is 'term: words'.") from exc
+
+
+def load_other_agents(data: Any | None = None) -> frozenset[str]:
+    """Agents the guideline does not cover (``vocab/other_agents.yaml``), validated."""
+    raw = _read_yaml("other_agents.yaml") if data is None else data
+    try:
+        names = TypeAdapter(list[str]).validate_python(raw)
+    except ValidationError as exc:
+        raise VocabularyError(f"assistant/vocab/other_agents.yaml is invalid: {exc}. It is a list of names.") from exc
+    if len(set(names)) != len(names):
+        raise VocabularyError("assistant/vocab/other_agents.yaml lists a name twice; give each once.")
+    return frozenset(names)
+
+
+DRUG_ALIASES: dict[str, Drug] = load_drug_aliases()
+"""Every name a clinician may use for an agent → the agent (from ``vocab/drugs.yaml``)."""
+
+TERM_SYNONYMS: dict[str, str] = load_terms()
+"""Words clinicians use → the words the guideline uses (from ``vocab/terms.yaml``)."""
+
+OTHER_AGENTS: frozenset[str] = load_other_agents()
+"""Systemic agents the guideline does not cover for AD (from ``vocab/other_agents.yaml``); never mapped to a Drug."""
+
+assert not (OTHER_AGENTS & set(DRUG_ALIASES)), "a name is either a covered agent or another one"
 
 AGE_DECADES: dict[str, int] = {
     "teens": 13, "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70,
