@@ -11,7 +11,7 @@ PORT ?= 8501
 
 help:
 	@echo "make run    - install if needed, then open the adguide app on http://$(HOST):$(PORT)"
-	@echo "make test   - install if needed, then ruff + mypy (core/) + pytest"
+	@echo "make test   - install if needed, then ruff + mypy (every package) + pytest + the gated eval suites"
 	@echo "make bench  - run the benchmarks and print the figures"
 
 $(STAMP): pyproject.toml
@@ -46,7 +46,7 @@ lint: install
 	$(BIN)/ruff check .
 
 typecheck: install
-	$(BIN)/mypy core
+	$(BIN)/mypy core corpus assistant evals ui
 
 pytest: install browser
 	$(BIN)/pytest -n 2

@@ -104,9 +104,9 @@ def decide(
             data[key.strip()] = json.loads(value)
         except json.JSONDecodeError:
             data[key.strip()] = value
-    for key, value in (("age_years", age), ("weight_kg", weight_kg), ("weight_lb", weight_lb), ("egfr", egfr)):
-        if value is not None:
-            data[key] = value
+    for key, number in (("age_years", age), ("weight_kg", weight_kg), ("weight_lb", weight_lb), ("egfr", egfr)):
+        if number is not None:
+            data[key] = number
     try:
         facts = parse_facts(data)
         query = Query.model_validate({"topic": topic, "drug": drug, "requested_dose_mg": dose_mg,
@@ -151,8 +151,9 @@ def rules(as_json: _JSON = False) -> None:
     from corpus import get_corpus
 
     book = build_rulebook(get_corpus())
-    rows = [{"rule_id": r.id, "kind": r.kind, "drug": r.drug, "title": r.title,
-             "citations": [c.model_dump(mode="json") for c in book.citations(r.id)]} for r in RULES.values()]
+    rows: list[dict[str, Any]] = [
+        {"rule_id": r.id, "kind": r.kind, "drug": r.drug, "title": r.title,
+         "citations": [c.model_dump(mode="json") for c in book.citations(r.id)]} for r in RULES.values()]
     if as_json:
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return

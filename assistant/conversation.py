@@ -109,7 +109,7 @@ class Turn(BaseModel):
             return None
         try:
             return Query(
-                topic=self.intent,  # type: ignore[arg-type]
+                topic=self.intent,
                 drug=self.drug,
                 requested_dose_mg=self.requested_dose_mg,
                 requested_frequency=self.requested_frequency,

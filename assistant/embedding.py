@@ -219,7 +219,8 @@ class LexicalEmbedder:
         self.dim = int(dim)
         self.n_docs = int(n_docs)
         # Sorted so get_config() is byte-identical however the counts were built.
-        self.df: dict[str, int] = {k: int(df[k]) for k in sorted(df or {})}
+        counts = df or {}
+        self.df: dict[str, int] = {k: int(counts[k]) for k in sorted(counts)}
         self.vocabulary: frozenset[str] = frozenset(k for k in self.df if " " not in k)
 
     @classmethod
@@ -353,11 +354,12 @@ def lexical_embedding_function_class() -> type[EmbeddingFunction[Any]]:
     from chromadb.api.types import Documents, EmbeddingFunction
     from chromadb.utils.embedding_functions import register_embedding_function
 
-    class LexicalEmbeddingFunction(_LexicalMixin, EmbeddingFunction[Documents]):
+    # chromadb declares default_space/supported_spaces as methods with other signatures; ours are compatible at run
+    class LexicalEmbeddingFunction(_LexicalMixin, EmbeddingFunction[Documents]):  # type: ignore[misc]
         """chromadb embedding function: adguide's offline lexical embedding."""
 
     LexicalEmbeddingFunction.__qualname__ = "LexicalEmbeddingFunction"
-    register_embedding_function(LexicalEmbeddingFunction)
+    register_embedding_function(LexicalEmbeddingFunction)  # type: ignore[no-untyped-call]
     return LexicalEmbeddingFunction
 
 
@@ -367,11 +369,11 @@ def openai_embedding_function_class() -> type[EmbeddingFunction[Any]]:
     from chromadb.api.types import Documents, EmbeddingFunction
     from chromadb.utils.embedding_functions import register_embedding_function
 
-    class OpenAIEmbeddingFunction(_OpenAIMixin, EmbeddingFunction[Documents]):
+    class OpenAIEmbeddingFunction(_OpenAIMixin, EmbeddingFunction[Documents]):  # type: ignore[misc]
         """chromadb embedding function: OpenAI embeddings via langchain_openai."""
 
     OpenAIEmbeddingFunction.__qualname__ = "OpenAIEmbeddingFunction"
-    register_embedding_function(OpenAIEmbeddingFunction)
+    register_embedding_function(OpenAIEmbeddingFunction)  # type: ignore[no-untyped-call]
     return OpenAIEmbeddingFunction
 
 
@@ -420,7 +422,7 @@ def resolve_embedding_name(name: str | None = None) -> str:
     asked for through the environment it falls back to ``lexical`` with a warning (so the app still runs).
     """
     explicit = name is not None
-    chosen = (name if explicit else os.environ.get(EMBEDDINGS_ENV, "") or "lexical").strip().lower()
+    chosen = (name if name is not None else os.environ.get(EMBEDDINGS_ENV, "") or "lexical").strip().lower()
     if chosen not in EMBEDDING_PROVIDERS:
         raise RetrievalError(f"Unknown embedding {chosen!r}: choose one of {sorted(EMBEDDING_PROVIDERS)}.")
     if chosen == "openai" and not os.environ.get("OPENAI_API_KEY"):

@@ -1253,14 +1253,14 @@ def _current(s: _State, mentions: list[tuple[int, Drug, str]]) -> int | None:
                     s.work = _mask(s.work, start, pos + len(surface) + after.end())
                 return pos
         return None
-    drug = _alias_drug(m.group(3))
-    if drug is None:
+    on_drug = _alias_drug(m.group(3))
+    if on_drug is None:
         return None
     if m.group(0).lower().startswith("on") and (_MONITOR_ON_RE.search(s.text, max(0, m.start() - 30), m.start())
                                                 or _PUT_ON_RE.search(s.text, max(0, m.start() - 40), m.start())):
         # "what do I monitor on Neoral?", "thinking of putting him on Olumiant": not an agent the patient is on
         return None
-    s.fact("current_drug", drug, f"{m.group(0).strip()}")
+    s.fact("current_drug", on_drug, f"{m.group(0).strip()}")
     amount, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(5) or "mg")
     if amount:
         value = _num(amount) * (1000 if unit.lower() == "g" else 1)
@@ -1274,6 +1274,7 @@ def _current(s: _State, mentions: list[tuple[int, Drug, str]]) -> int | None:
 
 def _numbers(s: _State) -> tuple[float | None, str | None]:
     """Unit-bound numbers → facts; returns (requested dose mg, frequency)."""
+    m: re.Match[str] | None
     frequency: str | None = None
     dose_before_freq: re.Match[str] | None = None
     for m in _ANTIHISTAMINE_DOSE_RE.finditer(s.work):
@@ -1307,18 +1308,18 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
         m = regex.search(s.work)
         if m is None or not (s.surfaces or "mg" in m.group(0).lower() or _DOSE_CONTEXT_RE.search(s.text)):
             continue
-        before, after = _num(m.group(1)), _num(m.group(2))
+        from_mg, to_mg = _num(m.group(1)), _num(m.group(2))
         # the agent written before the arrow is the one the patient is on ("upadacitinib 15 -> 30")
-        named = [a for a in _ALIAS_RE.finditer(s.text, 0, m.start(1)) if _alias_drug(a.group(1))]
-        agent = _alias_drug(named[-1].group(1)) if named else None
+        written = [a for a in _ALIAS_RE.finditer(s.text, 0, m.start(1)) if _alias_drug(a.group(1))]
+        agent = _alias_drug(written[-1].group(1)) if written else None
         current = s.facts.get("current_drug")
         if current is None and agent is not None and len(set(s.surfaces)) == 1:
-            s.fact("current_drug", agent, f"{named[-1].group(1)} {m.group(1)}")
+            s.fact("current_drug", agent, f"{written[-1].group(1)} {m.group(1)}")
             current = agent
         if current is not None and agent in (None, current):
-            s.fact("current_dose_mg", before, m.group(1))
-        requested = after
-        s.escalate = after > before
+            s.fact("current_dose_mg", from_mg, m.group(1))
+        requested = to_mg
+        s.escalate = to_mg > from_mg
         s.matched.append(f"requested_dose:{m.group(0).strip()}")
         s.consume(m)
         break
@@ -1327,12 +1328,12 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
         if unit.startswith("g"):
             clause, _ = _clause(s.text, m.start(), m.end())
             # grams only for a systemic drug (mycophenolate 1.5 g), never a tube of cream
-            named = _ALIAS_RE.search(clause) or any(surface in clause for surface in s.surfaces)
-            if not named or _STEROID_RE.search(clause) or _TOPICAL_CONTEXT_RE.search(clause):
+            systemic = _ALIAS_RE.search(clause) is not None or any(surface in clause for surface in s.surfaces)
+            if not systemic or _STEROID_RE.search(clause) or _TOPICAL_CONTEXT_RE.search(clause):
                 continue
-        value = _num(m.group(1)) * (1000 if unit.startswith("g") else 1)
+        amount = _num(m.group(1)) * (1000 if unit.startswith("g") else 1)
         if requested is None and not s.escalate:
-            requested = value
+            requested = amount
             s.matched.append(f"requested_dose:{m.group(0)}")
             if _TOTAL_PER_DAY_RE.match(s.text, m.end()):
                 s.per_day_total = True  # "3 g/day total (1.5 g BID)": this amount is the daily total
@@ -1492,6 +1493,7 @@ def _age_loose(s: _State) -> None:
 
 
 def _flags(s: _State, mentions: list[tuple[int, Drug, str]]) -> None:
+    m: re.Match[str] | None
     text = s.text
     # age group only when no number was given
     if "age_years" not in s.facts:
@@ -1979,9 +1981,9 @@ def _extract(text: str) -> Extraction:
         s.matched.append(f"unreadable_number:{m.group(0)}")
     mentions, _ = _drugs(s)
     s.surfaces = [surface for _, _, surface in mentions]
-    for _pos, drug, surface in mentions:
-        label = f"drug:{surface}→{drug}"
-        if label not in s.matched and f"drug~:{surface}→{drug}" not in s.matched:
+    for _pos, named, surface in mentions:
+        label = f"drug:{surface}→{named}"
+        if label not in s.matched and f"drug~:{surface}→{named}" not in s.matched:
             s.matched.append(label)
     current_pos = _current(s, mentions)
     per_kg = _per_kg_request(s)
@@ -2080,10 +2082,10 @@ def _extract(text: str) -> Extraction:
     if intent is not None:
         s.matched.insert(0, f"intent:{intent}")
     return Extraction(
-        intent=intent,  # type: ignore[arg-type]
+        intent=intent,
         drug=drug,
         requested_dose_mg=float(requested) if requested is not None else None,
-        requested_frequency=frequency,  # type: ignore[arg-type]
+        requested_frequency=frequency,
         requested_dose_mg_per_kg_day=per_kg if intent != "out_of_scope" else None,
         other_drugs=list(dict.fromkeys(d for pos, d, surface in asked if d != drug
                                        and not _set_aside(text, pos, surface))) if intent != "out_of_scope" else [],

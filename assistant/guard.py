@@ -70,8 +70,8 @@ def _decision_numbers(decisions: Sequence[Decision]) -> tuple[set[float], set[fl
         nums |= numbers_in(d.formula or "")
         for c in d.criteria:
             nums |= numbers_in(c.detail)
-        for c in d.citations:
-            nums |= numbers_in(c.quote)
+        for cite in d.citations:
+            nums |= numbers_in(cite.quote)
         for v in d.inputs.values():
             if isinstance(v, int | float) and not isinstance(v, bool):
                 nums.add(round(float(v), 2))
@@ -113,7 +113,7 @@ def check_explanation(text: str, decisions: Sequence[Decision], corpus_text: str
     bad_pairs = []
     last_drugs: set[str] = set()
     for sentence in _sentences(text):
-        drugs = {DRUG_ALIASES[m.group(1).lower()] for m in _ALIAS.finditer(sentence)}
+        drugs: set[str] = {DRUG_ALIASES[m.group(1).lower()] for m in _ALIAS.finditer(sentence)}
         # a sentence naming no drug ("…; inject it every other week") is read as about the last drug named
         drugs = drugs or last_drugs
         last_drugs = drugs

@@ -142,11 +142,11 @@ class _Index:
         got = collection.get(include=["documents", "metadatas"])
         rows = sorted(
             zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True),
-            key=lambda row: int(row[2]["order"]),
+            key=lambda row: int(str(row[2]["order"])),
         )
         self.ids = [r[0] for r in rows]
-        self.order = {r[0]: int(r[2]["order"]) for r in rows}
-        self.meta = {r[0]: r[2] for r in rows}
+        self.order = {r[0]: int(str(r[2]["order"])) for r in rows}  # metadata values are typed loosely by chromadb
+        self.meta: dict[str, dict[str, Any]] = {r[0]: dict(r[2]) for r in rows}
         self.analyzer = analyzer
         self.tfs = [Counter(analyzer.terms(doc)) for _, doc, _ in rows]
         self.lengths = [sum(tf.values()) for tf in self.tfs]

@@ -95,7 +95,7 @@ def _dose_mismatches(exp: DoseExpect, dose: Any) -> list[str]:
         if name == "high" and got is None:
             got = _get(dose, "low")  # a single amount is its own upper bound: {low: 600} is "600 to 600"
         w, g = _mg(want, scale_exp), _mg(got, scale_act)
-        if g is None or abs(w - g) > exp.tolerance + 1e-9:
+        if g is None or w is None or abs(w - g) > exp.tolerance + 1e-9:
             shown = f"{got:g} {unit}" if got is not None else "none"
             out.append(f"{name} {want:g} {exp.unit or unit} expected, got {shown}")
     for name in ("patient_low_mg", "patient_high_mg", "per_dose_low_mg", "per_dose_high_mg"):

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from assistant.audit import DB_URL_ENV, SQLiteAuditStore, audit_mode_from_env, store_from_url
+from assistant.audit import DB_URL_ENV, AuditMode, SQLiteAuditStore, audit_mode_from_env, store_from_url
 
 __all__ = ["CORRECT_REASON", "REASONS", "VERDICTS", "Review", "ReviewStore", "golden_case"]
 
@@ -61,7 +61,7 @@ class ReviewStore:
         if self.path is not None:
             return SQLiteAuditStore(self.path)
         # a review is a deliberate act, so it is kept even when answers are not audited (ADGUIDE_AUDIT=off)
-        mode = "redacted" if audit_mode_from_env() == "redacted" else "full"
+        mode: AuditMode = "redacted" if audit_mode_from_env() == "redacted" else "full"
         return store_from_url(os.environ.get(DB_URL_ENV), mode=mode)
 
     def add(self, answer: Any, *, verdict: str, reason: str | None = None, comment: str = "",
@@ -74,7 +74,7 @@ class ReviewStore:
         reviewer = " ".join(reviewer.split())[:80]
         store = self._open()
         try:
-            return int(store.add_review(answer, verdict, reason or CORRECT_REASON,  # type: ignore[arg-type]
+            return int(store.add_review(answer, verdict, reason or CORRECT_REASON,
                                         comment.strip(), reviewer=reviewer))
         finally:
             store.close()
