@@ -8,6 +8,7 @@ from .agent_facts import STATEMENTS, agent_fact_decisions
 from .checklist import checklist_decisions
 from .choice import choice_decisions
 from .decision import CoreResult, Decision, Status, Verdict
+from .drugs import drug_info
 from .eligibility import eligibility_decisions
 from .facts import PatientFacts
 from .findings import agent_doses, findings
@@ -71,8 +72,8 @@ def _asked(book: Rulebook, facts: PatientFacts, query: Query) -> list[Decision]:
         if topic == "adverse_effects" and facts.pregnancy_or_planning:
             # in pregnancy, a general safety profile reads as reassurance the guideline never gives: the
             # pregnancy finding answers instead (teratogenic agents keep their list, it says 'teratogenicity')
-            decisions = [d for d in decisions if d.drug is None or d.rule_id.startswith("AE-METHOTREXATE")
-                         or d.rule_id.startswith("AE-MYCOPHENOLATE") or d.rule_id == "AE-CORTICOSTEROIDS"]
+            decisions = [d for d in decisions if d.drug is None or drug_info(d.drug).teratogenic
+                         or drug_info(d.drug).line == "against"]
         out += decisions
     return out
 
