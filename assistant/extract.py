@@ -124,7 +124,8 @@ _PUT_ON_RE = _c(r"\b(?:put|puts|putting|start|starts|starting|begin|beginning|sw
                 r"going)\s+"
                 r"(?:\w+\s+){0,3}?$")
 _CURRENT_RE = _c(
-    r"\b(?:currently\s+on|currently\s+taking|been\s+on|started\s+on|maintained\s+on|stable\s+on|on|taking|using|"
+    r"\b(?:currently\s+on|currently\s+taking|been\s+on|started\s+on|maintained\s+on|stable\s+on|on|taking|takes|"
+    r"take|using|"
     r"receiving|switch(?:ing|ed)?\s+(?:him\s+|her\s+|them\s+)?from)\s+"
     rf"(?:(?<![\d.])(\d+(?:\.\d+)?)\s*(mg|g)\s+(?:of\s+)?)?(?<![a-z0-9])({_ALIAS_ALT})(?![a-z0-9])"
     r"(?:\s*(?:at\s+)?(?<![\d.])(\d+(?:\.\d+)?)(?:\s*(mg|g)\b(?!\s*/\s*kg)|" + _NO_UNIT + r"))?"
@@ -216,10 +217,12 @@ _NOT_SEVERE_RENAL_RE = _c(
     r"(?:impaired\s+renal\s+function|(?:renal|kidney)\s+(?:impairment|disease|insufficiency)))\b"
 )
 _IGA_RE = _c(r"\bv?iga(?![a-z])" + _LINK + r"\s*" + _N + _NOT_COUNT + r"(?:\s*/\s*4\b|\s+out\s+of\s+4\b)?")
+_IGA_WORD_RE = _c(r"\bv?iga(?![a-z])" + _LINK + r"\s*(zero|one|two|three|four)\b")  # "iga two" (dictated)
+_IGA_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4}
 _NRS_RE = _c(
     r"\b(?:pp-?)?nrs(?![a-z])" + _LINK + r"\s*" + _N + _NOT_COUNT + r"(?:\s*/\s*10\b|\s+out\s+of\s+10\b)?"
     + r"|\b(?:itch(?:ing|iness)?|pruritus|itchy)\s+(?:nrs\s+|score\s+|severity\s+)?(?:is\s+|of\s+|at\s+|=\s*|:\s*|"
-    r"rated\s+(?:at\s+)?)?" + _N + r"\s*(?:/\s*10|out\s+of\s+10)"
+    r"rated\s+(?:at\s+)?)?" + _N + r"\s*(?:/\s*10|out\s+of\s+10|from\s+10|of\s+10)\b"
     + r"|\b(?:itch(?:ing|iness)?|pruritus)\s+(?:nrs|score|rated(?:\s+at)?)\s*(?:of|is|=|:)?\s*" + _N
     + r"|" + _N + r"\s*(?:/\s*10|out\s+of\s+10)\s+(?:itch|itching|pruritus)\b"
 )
@@ -266,6 +269,15 @@ _AGE_WORD_RE = _c(
 )
 _AGE_MONTHS_RE = _c(_N + r"\s*-?\s*(?:months?|mos?)\s*-?\s*old\b")
 _MEASURE_BEFORE_RE = _c(r"\b(?:e?gfr|bsa|iga|nrs|itch|weight|creatinine|score|easi|scorad)\b[^.;,]*$")
+_AGE_PLAIN_YEARS_RE = _c(
+    # "has exactly 65 years", "a girl of 13 years", "Patient 27 years", "man 45 years", "shes 71", "Adult, 39."
+    r"\b(?:has|have|had|of|patient|pt|man|woman|male|female|boy|girl|lady|child|kid)\s+(?:exactly\s+|about\s+|almost\s+)?"
+    r"(\d{1,3})\s+years?\b(?!\s+(?:ago|of\s+(?:treatment|therapy|disease|eczema|ad)|since|with|on|history))"
+    r"|\b(?:shes|hes|she\s+s|he\s+s)\s+(\d{1,3})\b(?!\s*(?:%|kg|lb|mg|weeks?|days?|months?))"
+    r"|\badult\s*,\s*(\d{1,3})\b(?!\s*(?:%|kg|lb|mg))"
+    # "Patient is 70 kg, 45 years.": a bare "N years" standing as one item of a list of patient facts
+    r"|,\s*(\d{1,3})\s+years?\b(?=\s*[.;,]|\s*$)")
+_FACT_LIST_BEFORE_RE = _c(r"(?:\d\s*(?:kg|lbs?)|\b(?:male|female|man|woman|[mf]))\s*$")
 _AGE_TURNS_SOON_RE = _c(r"\b(?:turns|will\s+turn|is\s+turning|turning)\s+(\d{1,3})(?![\d.])\s+"
                         r"(?:next|in|this\s+coming|soon|"
                         r"later\s+this|on\s+her|on\s+his)\b")
@@ -822,7 +834,7 @@ _EYE_SYMPTOMS = (
     r"eyes?|eye\s+(?:irritation|redness|itch\w*|symptoms|issues|problems|inflammation)|keratitis|blepharitis"
 )
 _MONITORING_RE = _c(
-    r"\b(?:monitor\w*|" + _MON_TEST + r"|surveillance|screening|baseline\s+tests?|what\s+tests|"
+    r"\b(?:monitor\w*|" + _MON_TEST + r"|surveillance|screening|baseline\s+tests?|what\s+tests|laborator\w*|"
     r"check\s+(?:her\s+|his\s+|the\s+)?(?:bp|blood|labs|"
     r"levels|kidney|renal|liver|cbc|eyes)|what\s+(?:should|do)\s+i\s+check|how\s+often\s+(?:to\s+|should\s+i\s+)?"
     r"check|follow[\s-]?up\s+tests|(?:manag\w*|treat(?:ing|ment\s+(?:of|for))?|handl\w*|deal\s+with)\s+(?:the\s+|her\s+|"
@@ -1380,11 +1392,14 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
         s.fact("ckd_stage", _ROMAN[raw] if raw in _ROMAN else _num(raw), m.group(0).strip())
         s.consume(m)
     m = _DIALYSIS_RE.search(s.text)
-    if m:
+    if m and not _negated(s.text, m.start()):  # "not on dialysis" states no kidney failure
         s.fact("ckd_stage", 5, m.group(0))
 
     for m in _IGA_RE.finditer(s.work):
         s.fact("iga", _num(m.group(1)), m.group(0).strip())
+        s.consume(m)
+    for m in _IGA_WORD_RE.finditer(s.work):
+        s.fact("iga", _IGA_WORDS[m.group(1).lower()], m.group(0).strip())
         s.consume(m)
     for m in _NRS_RE.finditer(s.work):
         value = next(g for g in m.groups() if g is not None)
@@ -1400,6 +1415,11 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
 
 
 def _ages(s: _State) -> None:
+    for m in _AGE_PLAIN_YEARS_RE.finditer(s.work):
+        if m.group(0).startswith(",") and not _FACT_LIST_BEFORE_RE.search(s.text, max(0, m.start() - 12), m.start()):
+            continue  # ", 10 years." after a weight or a sex is an age; elsewhere it may be a duration
+        s.fact("age_years", _num(next(g for g in m.groups() if g is not None)), m.group(0).strip())
+        s.consume(m)
     for m in _AGE_TURNS_SOON_RE.finditer(s.work):
         s.fact("age_years", _num(m.group(1)) - 1, m.group(0).strip())  # "turns 17 next month": 16 now
         s.consume(m)
@@ -1680,7 +1700,7 @@ _PREGNANCY_SAFETY_RE = _c(
     r"stay\s+on|keep\s+(?:her\s+|him\s+)?on|continue|compatible)\b[^.?!\n]{0,60}?\b(?:baby|babies|fetus|foetus|"
     r"unborn|pregnan\w*|conception|conceiv\w*|ttc|breast\s*feed\w*)"
     r"|\b(?:baby|fetus|foetus|pregnan\w*)\b[^.?!\n]{0,40}?\b(?:safe\w*|hurt\w*|harm\w*|risk\w*|ok|okay)\b"
-    r"|\bpregnan\w*\b[^.?!\n]{0,60}?\b(?:stay\w*\s+on|keep\s+(?:her\s+|him\s+)?on|continu\w*)\b"
+    r"|\bpregnan\w*\b[^?\n]{0,60}?\b(?:stay\w*\s+on|keep\s+(?:her\s+|him\s+)?on|keep\s+taking|continu\w*)\b"
     # "Pregnant, 2nd trimester - can cyclosporine be used safely?"
     r"|\bpregnan\w*\b[^.?!\n]{0,80}?\b(?:used\s+safely|safe\w*|ok|okay|harm\w*|risk\w*)\b")
 _ITCH_RE = _c(r"\b(?:itch\w*|prurit\w*|scratch\w*|sleep\w*|nights?)\b")
@@ -1697,7 +1717,8 @@ _ANTIHISTAMINE_RE = _c(r"\b(?:" + _ANTIHISTAMINES + r")\b")
 _SWITCH_FROM_TO_RE = _c(rf"\bswitch\w*\b[^.;?!\n]{{0,40}}?\bfrom\s+({_ALIAS_ALT})\b[^.;?!\n]{{0,60}}?\bto\s+"
                         rf"({_ALIAS_ALT})\b")
 _SET_ASIDE_AFTER_RE = _c(r"[\s,)-]*(?:was\s+|were\s+|is\s+|has\s+been\s+|got\s+)?(?:denied|failed|not\s+covered|"
-                         r"isn'?t\s+an\s+option|is\s+not\s+an\s+option|isn'?t\s+covered|"
+                         r"isn'?t\s+an\s+option|is\s+not\s+an\s+option|isn'?t\s+covered|(?:is\s+)?not\s+possible|"
+                         r"not\s+available|unavailable|"
                          r"contraindicated|unavailable|declined|refused|stopped|discontinued|didn'?t\s+work|"
                          r"did\s+not\s+work|not\s+an\s+option|intolerant|ineffective)\b")
 _SET_ASIDE_BEFORE_RE = _c(r"\b(?:failed|after|tried|off|stopped|intolerant\s+(?:of|to)|allergic\s+to|no|denied|"
@@ -1972,8 +1993,22 @@ def _age_floor(s: _State) -> None:
         s.consume(m)
 
 
+def _words_to_digits(text: str) -> str:
+    """'seventy two', 'fifteen milligrams', 'thirty': numbers in words as digits (text2num; dictated questions).
+
+    Small numbers ("two", "one of them") stay words, as text2num leaves them; the reader's own word rules read
+    those where a unit makes them unambiguous.
+    """
+    from text_to_num import alpha2digit
+
+    try:
+        return str(alpha2digit(text, "en"))
+    except Exception:  # noqa: BLE001 — a library failure must never lose the question; read it as written
+        return text
+
+
 def _extract(text: str) -> Extraction:
-    text = _CONTROL.sub(" ", text.translate(_TRANSLATE))
+    text = _words_to_digits(_CONTROL.sub(" ", text.translate(_TRANSLATE)))
     s = _State(text)
     for m in _ODD_NUMBER_RE.finditer(s.work):
         # "7e1 kg", "1e309", "0x46 kg": never read (7e1 was read as 1 kg); the unread-number note names them

@@ -1069,3 +1069,27 @@ def test_unreadable_numbers_are_named_in_the_answer() -> None:
 
     question = "cyclosporine dose for 7e1 kg adult"
     assert unread_numbers(question, extract(question)) == ["7e1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "facts"),
+    [
+        ("patient is seventy two on rinvoq fifteen milligrams", {"age_years": 72, "current_dose_mg": 15}),  # dictated
+        ("his egfr is twenty", {"egfr": 20}),  # a dictated lab value
+        ("bsa eight percent iga two and itch score three out of ten", {"bsa_percent": 8, "iga": 2,
+                                                                      "pruritus_nrs": 3}),  # small words too
+        ("My patient has exactly 65 years.", {"age_years": 65}),  # non-native: 'has N years'
+        ("The patient is girl of 13 years", {"age_years": 13}),  # 'of N years'
+        ("Patient is 70 kg, 45 years.", {"weight_kg": 70, "age_years": 45}),  # 'N years' in a list of facts
+        ("48 year old, eGFR 15, not on dialysis", {"age_years": 48, "egfr": 15}),  # negated dialysis: no stage 5
+        ("itching 3 from 10", {"pruritus_nrs": 3}),  # 'N from 10'
+    ],
+)
+def test_dictated_and_non_native_numbers(text: str, facts: dict[str, Any]) -> None:
+    got = extract(text).facts
+    assert {k: got.get(k) for k in facts} == facts, got
+    assert "ckd_stage" not in got
+
+
+def test_a_small_number_word_without_a_unit_stays_a_word() -> None:
+    assert extract("one of them has eczema").facts == {}  # 'one' is never read as a number on its own

@@ -501,13 +501,14 @@ def test_provider_constructs_no_client_until_used() -> None:
 def test_merge_fills_only_gaps_backed_by_the_text() -> None:
     from assistant.extract import extract
 
-    question = "Upadacitinib for my patient, age seventy, eGFR maybe 25"
+    # "threescore and ten": an age the offline reader does not read (it now reads "seventy" as 70)
+    question = "Upadacitinib for my patient, aged threescore and ten, eGFR maybe 25"
     offline = extract(question)
     assert offline.intent == "general" and offline.facts == {}  # what the offline reader misses here
     reading = QuestionReading(age_years=70, egfr=25, drug="dupilumab", intent="eligibility", override_attempt=False,
                               pregnancy_or_planning=True)
     merged, events = merge_reading(offline, reading, question)
-    assert "age_years" not in merged.facts  # "70" is not written in the question ("seventy" is)
+    assert "age_years" not in merged.facts  # "70" is not written in the question
     assert merged.facts["egfr"] == 25 and merged.facts["pregnancy_or_planning"] is True
     assert merged.drug == "upadacitinib"  # the offline reading wins
     assert merged.intent == "eligibility"  # 'general' was a gap
