@@ -80,6 +80,8 @@ class Turn(BaseModel):
     """Effective escalation flag."""
     start_request: bool = False
     """The proposed dose is meant as the starting dose."""
+    also_pitfalls: tuple[PitfallTopic, ...] = ()
+    """Further named pitfalls."""
     requested_dose_mg_per_kg_day: float | None = None
     """Effective proposed weight-based dose in mg/kg/day."""
     other_drugs: tuple[Drug, ...] = ()
@@ -117,6 +119,7 @@ class Turn(BaseModel):
                 escalation=self.escalation,
                 start_request=self.start_request,
                 pitfall=self.pitfall,
+                also_pitfalls=self.also_pitfalls,
                 other_drugs=tuple(d for d in self.other_drugs if d != self.drug),
             )
         except ValidationError:
@@ -146,6 +149,8 @@ class Conversation(BaseModel):
     """Last escalation flag."""
     start_request: bool = False
     """Last 'this is the starting dose' flag."""
+    also_pitfalls: tuple[PitfallTopic, ...] = ()
+    """Further pitfalls named with the last question."""
     pitfall: PitfallTopic | None = None
     """Last pitfall topic."""
     turns: int = 0
@@ -182,6 +187,7 @@ class Conversation(BaseModel):
         self.requested_frequency = None
         self.escalation = False
         self.start_request = False
+        self.also_pitfalls = ()
         self.pitfall = None
 
     def _merge_facts(self, new: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
@@ -264,6 +270,7 @@ class Conversation(BaseModel):
                 self.requested_frequency = extraction.requested_frequency
             self.escalation = self.escalation or extraction.escalation
             self.start_request = self.start_request or extraction.start_request
+            self.also_pitfalls = tuple(dict.fromkeys((*self.also_pitfalls, *extraction.also_pitfalls)))
             if self.intent is None and (extraction.drug is not None or extraction.facts):
                 self.intent = "general"  # first message: facts only, nothing asked yet
         else:
@@ -276,6 +283,7 @@ class Conversation(BaseModel):
             self.requested_frequency = extraction.requested_frequency
             self.escalation = extraction.escalation
             self.start_request = extraction.start_request
+            self.also_pitfalls = tuple(extraction.also_pitfalls)
             self.pitfall = extraction.pitfall
         self.turns += 1
         return Turn(
@@ -287,6 +295,7 @@ class Conversation(BaseModel):
             other_drugs=self.other_drugs,
             escalation=self.escalation,
             start_request=self.start_request,
+            also_pitfalls=self.also_pitfalls,
             pitfall=self.pitfall,
             facts=dict(self.facts),
             changed=changed,

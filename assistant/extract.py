@@ -54,6 +54,8 @@ class Extraction(BaseModel):
     """The clinician asks to increase the dose ("go to 30", "bump up", "increase")."""
     start_request: bool = False
     """The proposed dose is meant as the starting dose ("start at 30 mg", "never been on it")."""
+    also_pitfalls: list[PitfallTopic] = Field(default_factory=list)
+    """Further named pitfalls (antihistamines for itch and prophylactic antibiotics in one message)."""
     pitfall: PitfallTopic | None = None
     """The pitfall asked about, when the intent is 'pitfalls'."""
     facts: dict[str, Any] = Field(default_factory=dict)
@@ -173,7 +175,9 @@ _GIVE_RE = _c(
     + r"(?=\s*(?:mg\b|[?.,;!]|$|\s+(?:instead|now|then|today|daily|once|please)\b))(?!\s*mg\s*/\s*kg)"
 )
 _DRUG_BARE_DOSE_RE = _c(rf"(?<![a-z0-9])(?:{_ALIAS_ALT})\s+(?<![\d.])(\d+(?:\.\d+)?)" + _NO_UNIT)
-_WEIGHT_KG_RE = _c(_N + r"\s*-?\s*(?:kgs?|kilograms?|kilos?)\b")
+_WEIGHT_KG_RE = _c(_N + r"\s*-?\s*(?:kgs?|kilograms?|kilos?)\b(?!\s*/\s*m)"  # never a BMI's "24 kg/m2"
+                   # "kg 70", "Wt (kg): 64": the unit first (not "mg/kg 5", not "kg/m2")
+                   r"|(?<![/\w])(?:kgs?|kilograms?)\s*[:=)]?\s*" + _N + r"(?!\.?\d|\s*(?:%|mg|kg|lb|/))")
 _WEIGHT_LB_RE = _c(_N + r"\s*-?\s*(?:lbs?|pounds?)\b")
 # "upadacitinib 15 -> 30", "from 15 to 30": a current dose and a proposed one
 _DOSE_UNITLESS_END = r"(?!\.?\d)(?!\s*(?:%|kg|kilo|lbs?\b|pounds?|weeks?|wks?|days?|months?|years?|yrs?|y/?o|visits?|" \
@@ -248,7 +252,8 @@ _AGE_RE = _c(
     _N + r"\s*-?\s*(?:years?|yrs?|yr|y)\s*-?\s*(?:old|o\b|/o\b|\.o\.?)"
     + r"|" + _N + r"\s*(?:yo|y/o|yoa)(?:[fm]\b|\b)"
     + r"|" + _N + r"\s*-?\s*years?\s+of\s+age\b"
-    + r"|" + _N + r"\s?([fm])\b(?![/-])"
+    # "52M", "34 f" (a whole number, never "1.73m²" of an eGFR's unit)
+    + r"|(?<![\d.,])(\d{1,3})(?![\d.,])\s?([fm])\b(?![/²³-])"
     + r"|(?<![a-z])(?:aged|age\s*(?:is|of|=|:)?)\s*" + _N
 )
 _UNITS_WORDS = {
@@ -312,7 +317,8 @@ _TIMEPOINTS_RE = _c(
 )
 
 # ---------------------------------------------------------------------------------------------- booleans and words
-_NEGATION_RE = _c(r"\b(?:no|not|without|denies|denied|negative\s+for|absent|free\s+of|never|none)\b")
+_NEGATION_RE = _c(r"\b(?:no|not|without|denies|denied|negative\s+for|absent|free\s+of|never|none)\b"
+                  r"|\[\s\]\s*$")  # an unticked box "[ ] crusting" right before the sign
 _VERB_NEGATORS = frozenset({"not", "never"})
 _CLAUSE_END = re.compile(r"[;:!?\n]|\.(?!\d)|,\s+but\b|\bbut\b")
 _SENTENCE_END = re.compile(r"[;!?\n]|\.(?!\d)")  # a decimal point ("0.1%") does not end a sentence
@@ -448,7 +454,7 @@ _EXPECTING = (
     r"mar|apr|may|jun|jul|aug|sep|oct|nov|dec|spring|summer|autumn|fall|winter)\w*|\d)\b))"
 )
 _PREG_TRUE_RE = _c(
-    r"\b(?:pregnant|(?:planning|plans?|planned|wants?|wanting|hoping|trying)\s+(?:for\s+|to\s+(?:get\s+|become\s+)?)?"
+    r"\b(?:pregnant|pregant|pregnent|pregnat|prenant|preggers|preggo|(?:planning|plans?|planned|wants?|wanting|hoping|trying)\s+(?:for\s+|to\s+(?:get\s+|become\s+)?)?"
     r"(?:a\s+)?(?:pregnancy|pregnant|conceive|baby)|trying\s+to\s+conceive|ttc|(?:in|during)\s+pregnancy|"
     r"ivf|in\s+vitro\s+fertili[sz]ation|fertility\s+treatment|embryo\s+transfer|egg\s+retrieval|"
     r"expecting\s+(?:a\s+baby|twins|her\s+(?:first|second|third)\s+(?:baby|child))|"
@@ -616,6 +622,7 @@ _FREQ_RE = _c(
     r"\bevery\s+(?:month|28\s+days)\b|\bonce\s+a\s+month\b)"
     r"|(?P<twice_daily>\btwice[\s-]+(?:a\s+|per\s+)?(?:daily|day)\b|\btwo\s+times\s+(?:a|per)\s+day\b|\bbid\b|"
     r"\bb\.i\.d\b|\bq\s?12\s?h\b|\bevery\s+12\s+hours\b)"
+    r"|(?P<twice_weekly>\btwice[\s-]+(?:a\s+|per\s+)?week(?:ly)?\b|\btwo\s+times\s+(?:a|per)\s+week\b|\bbiw\b)"
     r"|(?P<weekly>\bonce[\s-]+(?:a\s+|per\s+)?week(?:ly)?\b|\bweekly\b|\bevery\s+week\b|\bqw(?:k)?\b|"
     r"(?<=mg)\s*(?:/\s*(?:week|wk)|per\s+week|a\s+week)\b)"
     r"|(?P<daily>\bonce[\s-]+(?:a\s+|per\s+)?(?:daily|day)\b|\bsingle\s+(?:daily|morning|evening|nightly|night[\s-]?time)\s+"
@@ -1362,7 +1369,7 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
 
     for regex, field in ((_WEIGHT_KG_RE, "weight_kg"), (_WEIGHT_LB_RE, "weight_lb")):
         for m in regex.finditer(s.work):
-            s.fact(field, _num(m.group(1)), m.group(0))
+            s.fact(field, _num(next(g for g in m.groups() if g is not None)), m.group(0))
             s.consume(m)
     # "weighs about 70" (no unit) is never guessed as kg or lb: the number stays unread, and the answer says so
 
@@ -1731,15 +1738,22 @@ def _set_aside(text: str, pos: int, surface: str) -> bool:
             or _SET_ASIDE_BEFORE_RE.search(text, max(0, pos - 25), pos) is not None)
 
 
-def _named_pitfall(text: str) -> PitfallTopic | None:
-    """Antihistamines for itch, or antibiotics to prevent flares, named in one sentence of the message."""
+def _named_pitfalls(text: str) -> list[PitfallTopic]:
+    """Antihistamines for itch and antibiotics to prevent flares, each named in one sentence of the message."""
+    found: list[PitfallTopic] = []
     for sentence in re.split(r"[.?!\n]", text):
-        if _ANTIHISTAMINE_RE.search(sentence) and _ITCH_RE.search(sentence):
-            return "antihistamines"
+        if _ANTIHISTAMINE_RE.search(sentence) and _ITCH_RE.search(sentence) and "antihistamines" not in found:
+            found.append("antihistamines")
         m = _ABX_PREVENT_RE.search(sentence)
-        if m and not _negated(sentence, m.start()):
-            return "antibiotics"
-    return None
+        if m and not _negated(sentence, m.start()) and "antibiotics" not in found:
+            found.append("antibiotics")
+    return found
+
+
+def _named_pitfall(text: str) -> PitfallTopic | None:
+    """The first of :func:`_named_pitfalls`."""
+    found = _named_pitfalls(text)
+    return found[0] if found else None
 
 
 def _intent(
@@ -2126,6 +2140,7 @@ def _extract(text: str) -> Extraction:
                                        and not _set_aside(text, pos, surface))) if intent != "out_of_scope" else [],
         escalation=escalation,
         start_request=_START_AT_RE.search(text) is not None and not escalation,
+        also_pitfalls=[p for p in _named_pitfalls(text) if p != pitfall],
         pitfall=pitfall,
         facts=s.facts,
         override_attempt=override is not None,

@@ -326,7 +326,9 @@ class OpenAIProvider:
         from langchain_core.messages import HumanMessage, SystemMessage
 
         runnable = self._llm().with_structured_output(QuestionReading, method="function_calling", include_raw=True)
-        known = offline.model_dump(exclude={"matched", "follow_up", "new_patient"}, exclude_none=True)
+        # only what was read: empty lists and unset flags add nothing (and would change every recorded request)
+        known = {k: v for k, v in offline.model_dump(exclude={"matched", "follow_up", "new_patient"},
+                                                     exclude_none=True).items() if v not in ([], {}, False)}
         earlier = "\n".join(f"- {h}" for h in history[-5:]) or "(none)"
         prompt = (f"Earlier turns (context only):\n{earlier}\n\nCurrent message:\n{question}\n\n"
                   f"Already read by the rule-based reader:\n{json.dumps(known, sort_keys=True, default=str)}")

@@ -60,6 +60,11 @@ _ADHERENCE = (
     "Verify true topical therapy failure by assessing adherence versus actual lack of efficacy—address steroid "
     "phobia through patient education if nonadherence is the issue",
 )
+_TREAT_INFECTIONS = (
+    "before-systemic-3",
+    "Treat active infections with systemic antibiotics for bacterial superinfection (look for crusting, weeping, "
+    "pustules) or antivirals for eczema herpeticum before starting immunosuppression",
+)
 _UPA_DOSING = (
     "jak-2",
     "Upadacitinib dosing for atopic dermatitis: Start 15 mg orally once daily; may increase to 30 mg once daily if "
@@ -104,12 +109,11 @@ _RULE_LIST: tuple[Rule, ...] = (
        ("pitfalls-2", "patch testing is essential in refractory cases")),
     _r("PRE-LYMPHOMA", "pre_systemic", None, "Rule out cutaneous lymphoma in refractory cases",
        ("before-systemic-2", "cutaneous lymphoma in refractory cases")),
+    # the whole sentence: a fragment ("... before starting immunosuppression") reads out of its context
     _r("PRE-BACTERIAL-INFECTION", "pre_systemic", None, "Treat bacterial superinfection before systemic therapy",
-       ("before-systemic-3", "Treat active infections with systemic antibiotics for bacterial superinfection (look for "
-                             "crusting, weeping, pustules)"),
-       ("before-systemic-3", "before starting immunosuppression")),
+       _TREAT_INFECTIONS),
     _r("PRE-ECZEMA-HERPETICUM", "pre_systemic", None, "Treat eczema herpeticum before systemic therapy",
-       ("before-systemic-3", "antivirals for eczema herpeticum before starting immunosuppression")),
+       _TREAT_INFECTIONS),
     _r("PRE-ADHERENCE", "pre_systemic", None, "Verify true topical failure versus nonadherence", _ADHERENCE),
     _r("PRE-DOCUMENT-SEVERITY", "pre_systemic", None, "Document severity at multiple time points", _SEVERITY_DOC),
     _r("PRE-PHOTOTHERAPY", "pre_systemic", None, "Consider phototherapy (narrowband UVB) first",

@@ -18,7 +18,7 @@ __all__ = ["DOSE_RULES", "dose_decisions"]
 _NO_PEDIATRIC = "the guideline gives no pediatric schedule"
 _NO_PEDIATRIC_SHORT = "no pediatric schedule"
 _FREQ_WORDS = {"daily": "daily", "twice_daily": "twice daily", "weekly": "weekly", "every_2_weeks": "every 2 weeks",
-               "every_4_weeks": "every 4 weeks",
+               "every_4_weeks": "every 4 weeks", "twice_weekly": "twice weekly",
                "once": "once"}
 
 
@@ -437,6 +437,16 @@ def _mycophenolate(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decisi
                     extra=" The fixed adult regimen does not apply to children.", states_age=True)
         age_c = crit("pediatric (under 18 years)", "met", age.detail, age.basis)
         return [d.model_copy(update={"criteria": (age_c, *d.criteria)})]
+    mg = q.requested_dose_mg
+    if mg is not None and mg > 1500 and q.requested_frequency == "twice_daily":
+        # "2 g twice daily", age unknown: above the adult maximum per dose whoever the patient is; say so plainly
+        return [book.decision(
+            "DOSE-MYCOPHENOLATE", verdict="dose_outside_range", inputs=_age_inputs(facts), doses=(adult_dose,),
+            criteria=(crit("proposed amount within 1.0-1.5 g per dose", "not_met", f"{fmt(mg)} mg per dose"),
+                      crit("adult or pediatric", "unknown", age.detail, age.basis)),
+            statement=f"{fmt(mg)} mg per dose is above the guideline's adult 1.0-1.5 g twice daily; for a child it "
+                      "gives 30-50 mg/kg daily. Give the patient's age (and weight for a child) to check it further.",
+        )]
     return [book.decision(
         "DOSE-MYCOPHENOLATE", outcome="needs_info", verdict="needs_age", inputs=_age_inputs(facts),
         missing=("age_years",), doses=(adult_dose,),

@@ -204,9 +204,9 @@ def _on_current(decisions: list[Decision], s: Situation) -> list[Decision]:
 
 def _pitfall(book: Rulebook, s: Situation) -> list[Decision]:
     """Oral antihistamines for itch, prophylactic antibiotics: named, they are pitfalls whatever was asked."""
-    if s.query.pitfall not in ("antihistamines", "antibiotics"):
-        return []
-    return pitfall_decisions(book, s.facts, Query(topic="pitfalls", pitfall=s.query.pitfall))
+    asked = dict.fromkeys((s.query.pitfall, *s.query.also_pitfalls))
+    named = [p for p in asked if p in ("antihistamines", "antibiotics")]
+    return [d for p in named for d in pitfall_decisions(book, s.facts, Query(topic="pitfalls", pitfall=p))]
 
 
 CHECKS: tuple[Check, ...] = (_corticosteroids, _per_drug_doses, _pregnancy, _infection, _topical_trial, _pitfall)

@@ -24,7 +24,7 @@ Topic = Literal[
 ]
 """The decision families the core answers."""
 
-Frequency = Literal["daily", "twice_daily", "weekly", "every_2_weeks", "every_4_weeks", "once"]
+Frequency = Literal["daily", "twice_daily", "weekly", "twice_weekly", "every_2_weeks", "every_4_weeks", "once"]
 PitfallTopic = Literal["topicals_first", "contact_dermatitis", "quality_of_life", "antihistamines", "antibiotics"]
 
 
@@ -53,3 +53,5 @@ class Query(BaseModel):
     """The proposed dose is meant as the starting dose ("start at 30 mg", "never been on it")."""
     pitfall: PitfallTopic | None = None
     """A specific pitfall asked about (oral antihistamines, prophylactic antibiotics, …)."""
+    also_pitfalls: tuple[PitfallTopic, ...] = ()
+    """Further pitfalls named in the same question (each fires as a finding)."""

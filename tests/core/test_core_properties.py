@@ -126,6 +126,7 @@ QUERIES = st.builds(
     requested_frequency=_maybe(st.sampled_from(get_args(Frequency))),
     requested_dose_mg_per_kg_day=_maybe(st.sampled_from((1, 3, 5, 6, 30, 50, 60))),
     start_request=st.booleans(),
+    also_pitfalls=st.lists(st.sampled_from(get_args(PitfallTopic)), max_size=2, unique=True).map(tuple),
     other_drugs=st.lists(st.sampled_from(get_args(Drug)), max_size=2, unique=True).map(tuple),
     escalation=st.booleans(),
     pitfall=_maybe(st.sampled_from(get_args(PitfallTopic))),
