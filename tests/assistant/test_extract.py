@@ -1093,3 +1093,26 @@ def test_dictated_and_non_native_numbers(text: str, facts: dict[str, Any]) -> No
 
 def test_a_small_number_word_without_a_unit_stays_a_word() -> None:
     assert extract("one of them has eczema").facts == {}  # 'one' is never read as a number on its own
+
+
+@pytest.mark.parametrize(
+    ("text", "facts", "absent"),
+    [
+        ("kg 70, adult. Cyclosporine dose?", {"weight_kg": 70}, ()),  # the unit before the number
+        ("bmi 24 kg/m2, dupilumab dose", {}, ("weight_kg",)),  # a BMI is not a weight
+        ("eGFR 18 mL/min/1.73m² (ref >90). 52 yo", {"egfr": 18, "age_years": 52}, ()),  # 1.73m² is no 73 M
+        ("[ ] crusting [ ] weeping [ ] pustules - start dupilumab?", {"bacterial_superinfection": False},
+         ("infection_signs",)),  # unticked boxes
+        ("[x] crusting - start dupilumab?", {"bacterial_superinfection": True}, ()),  # a ticked box
+        ("She's pregant, start mycophenolate?", {"pregnancy_or_planning": True}, ()),  # misspelt
+    ],
+)
+def test_forms_units_and_boxes(text: str, facts: dict[str, Any], absent: tuple[str, ...]) -> None:
+    got = extract(text).facts
+    assert {k: got.get(k) for k in facts} == facts, got
+    assert not any(k in got for k in absent), got
+
+
+def test_two_pitfalls_named_in_one_message_both_fire() -> None:
+    e = extract("[x] oral antihistamine for pruritus [x] prophylactic antibiotic. Starting tralokinumab - continue?")
+    assert {e.pitfall, *e.also_pitfalls} == {"antihistamines", "antibiotics"}
