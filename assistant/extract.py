@@ -2007,12 +2007,18 @@ def _age_floor(s: _State) -> None:
         s.consume(m)
 
 
+_NUMBER_WORD_RE = _c(r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|"
+                     r"forty|fourty|fifty|sixty|seventy|eighty|ninety|hundred|thousand)\b")
+
+
 def _words_to_digits(text: str) -> str:
     """'seventy two', 'fifteen milligrams', 'thirty': numbers in words as digits (text2num; dictated questions).
 
     Small numbers ("two", "one of them") stay words, as text2num leaves them; the reader's own word rules read
     those where a unit makes them unambiguous.
     """
+    if _NUMBER_WORD_RE.search(text) is None:
+        return text  # nothing to convert (and text2num's pass over a long message is not free)
     from text_to_num import alpha2digit
 
     try:
