@@ -24,6 +24,7 @@ from core.classify import NAMED_STEROIDS
 from core.drugs import DRUGS
 
 from .lexicon import AGE_DECADES, DECADE_PARTS, DRUG_ALIASES, OTHER_AGENTS
+from .persons import other_person_spans
 
 __all__ = ["INTENTS", "Extraction", "Intent", "extract"]
 
@@ -75,6 +76,9 @@ class Extraction(BaseModel):
     bare_number: float | None = None
     """The one unit-less number of a follow-up that states nothing else ("and 65?"); the conversation decides
     what it is (an age after an age-related exchange), the extractor does not guess."""
+    ambiguous: dict[str, list[float]] = Field(default_factory=dict)
+    """Facts given two or more different numbers in this message with none marked as current ("mother 40,
+    daughter 9"): they are left out of ``facts`` and the answer is checked under each value."""
     matched: list[str] = Field(default_factory=list)
     """What was recognised, e.g. 'drug:Rinvoq→upadacitinib', 'age:72 yo' (debugging / UI)."""
 
@@ -92,11 +96,21 @@ def _c(pattern: str) -> re.Pattern[str]:
 _N = r"(?<![\d.,])((?:(?<![\w.-])-)?(?:\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+|,\d{1,2}(?![\d.,]))?))"
 _NOW_RE = re.compile(r"\b(?:now|currently|today|is|he'?s|she'?s|turned|presently|at present|actually|sorry|"
                      r"correction|i mean|rather|latest)\b", re.IGNORECASE)
+_PAST_RE = re.compile(r"\b(?:was|were|used\s+to\s+be|previously|formerly|originally|initially|at\s+baseline|"
+                      r"last\s+(?:year|month|visit|time)|(?:a\s+)?(?:year|month)s?\s+ago|before\s+(?:that|the)|"
+                      r"back\s+then|at\s+diagnosis)\b", re.IGNORECASE)
 _WORD_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "sixteen": 16, "twenty": 20,
+    # vague counts take their smallest sense ("a few days" is under a week whichever few): never a longer trial
+    "a couple of": 2, "a couple": 2, "couple of": 2, "a few": 3, "few": 3, "several": 3,
 }
-_WN = r"\b(" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
+_WN = r"\b(" + "|".join(k.replace(" ", r"\s+") for k in sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
+
+
+def _word_number(raw: str) -> int:
+    """'a  couple of' → 2 (whitespace normalised), 'seven' → 7."""
+    return _WORD_NUMBERS[" ".join(raw.lower().split())]
 
 _TRANSLATE = str.maketrans({
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
@@ -298,6 +312,9 @@ _AGE_LOOSE_RE = _c(
     r"\b(?:patient|pt|she|he|they|woman|man|lady|guy|gentleman|boy|girl|child|kid|son|daughter|husband|wife|mom|dad|"
     r"mother|father)\s*(?:is|was|were|'s|are|"
     r"turned|turns|now)\s+" + _N + r"(?!\s*(?:%|kg|kilo|lb|pound|mg|g\b|week|wk|day|month|mo\b|/|\.\d))"
+    # "For me - I'm 40, 80 kg": the asker is the patient (never "I'm 5'4" or "I'm 20 weeks pregnant")
+    r"|\bi(?:'m|\s+am)\s+(?:now\s+)?" + _N + r"(?![\d'\"])(?!\s*(?:%|kg|kilo|lb|pound|mg|g\b|week|wk|day|month|mo\b|"
+    r"hours?|h\b|ft\b|feet|foot|cm\b|in\b|inch|st\b|stone|/|\.\d|x\b|times|mins?|minutes?))"
 )
 _AGE_PT_RE = _c(
     r"\b(?:pt|patient)\s*[,:]?\s+(?<![\d.])(\d{1,3})(?![\d.])(?!(?:st|nd|rd|th)\b)(?!\s*(?:%|kg|kilo|lb|pound|mg|g\b|"
@@ -442,7 +459,8 @@ _GEST_UNIT = r"(?:\+\d)?\s*-?\s*(?:weeks?|wks?|w|/\s*40)\b"
 # a gestation is no time on treatment and no topical trial: "G1 at 20 wks", "20/40 pregnant", "28 weeks pregnant"
 _GESTATION_RE = _c(
     r"(?:(?<![a-z0-9])(?-i:G)\s?\d{1,2}(?:\s?(?-i:P)\s?\d{1,2}(?:[+-]\d{1,2}){0,2})?|(?:primi|multi|secundi)?gravida"
-    r"(?:\s*\d{1,2})?|pregnant|expecting)\s*(?:,\s*|\s)(?:(?:at|@|now|currently|approx\.?|about|around|~)\s*){0,2}"
+    r"(?:\s*\d{1,2})?|pregnant|expecting)\s*(?:[,(:\-–]\s*|\s)(?:(?:at|@|now|currently|approx\.?|approximately|"
+    r"roughly|about|around|~|c\.|ca\.?)\s*){0,2}"
     + _N + _GEST_UNIT + r"(?:\s*(?:gestation(?:al)?|ga\b|pregnant|along|of\s+pregnancy))?"
     r"|" + _N + _GEST_UNIT + r"\s*(?:pregnant|gestation(?:al)?|ga\b|along|of\s+(?:her\s+)?pregnancy|"
     r"into\s+(?:her\s+|the\s+)?pregnancy|pg\b|preg\b)"
@@ -1147,6 +1165,18 @@ _ON_TREATMENT_RE = _c(
 )
 
 
+def _response_cue(text: str) -> bool:
+    """A question about a systemic agent's response; "no response to 4 weeks of clobetasol" describes the topical
+    trial that failed (the reason for a systemic start), so a cue nearer a topical than a systemic agent is not one."""
+    for m in _RESPONSE_RE.finditer(text):
+        clause, lo = _clause(text, m.start(), m.end())
+        d_top = _nearest(_TOPICAL_CONTEXT_RE, clause, m.start() - lo)
+        d_sys = _nearest(_ALIAS_RE, clause, m.start() - lo)
+        if d_top is None or (d_sys is not None and d_sys < d_top):
+            return True
+    return False
+
+
 def _nearest(pattern: re.Pattern[str], clause: str, pos: int) -> int | None:
     """Distance from ``pos`` to the nearest match of ``pattern`` in ``clause``, or None."""
     best = None
@@ -1173,20 +1203,35 @@ class _State:
         self.per_day_total = False  # the proposed amount was written as a daily total ("3 g/day")
         self.conflicts: dict[str, list[Any]] = {}  # field -> different values stated in this one message
         self.current: dict[str, tuple[Any, str] | None] = {}  # field -> the value marked as current ("now 66")
+        self.ambiguous: dict[str, list[float]] = {}  # field -> the values of a conflict left unsettled
+        self.labels: dict[str, list[tuple[Any, str]]] = {}  # field -> every numeric value stated, with its words
+
+    def _past(self, label: str) -> bool:
+        """The value is marked as a past one ("was 80 kg last year", "previously 61")."""
+        at = self.text.find(label)
+        return at >= 0 and _PAST_RE.search(self.text, max(0, at - 16), at + len(label) + 24) is not None
 
     def settle_conflicts(self) -> None:
-        """Keep a value marked as current ("he's 66 now"); otherwise drop the fact, so it is asked, not guessed."""
+        """Keep a value marked as current ("he's 66 now"), or the only one not marked as past ("70 kg, was 80 kg
+        last year"); otherwise drop the fact, so it is asked, not guessed."""
         for field, values in self.conflicts.items():
             chosen = self.current.get(field)
+            if chosen is None:
+                present = {v: lab for v, lab in self.labels.get(field, []) if not self._past(lab)}
+                if len(present) == 1:
+                    chosen = next(iter(present.items()))
             self.matched = [m for m in self.matched if not m.startswith(f"{field}:")]
             if chosen is not None:
                 self.facts[field] = chosen[0]
                 self.matched.append(f"{field}:{chosen[1]}")
             else:
                 del self.facts[field]
+                self.ambiguous[field] = [float(v) for v in dict.fromkeys(values)]
                 self.matched.append(f"conflict:{field} has {len(set(values))} different values")
 
     def fact(self, field: str, value: Any, label: str) -> None:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            self.labels.setdefault(field, []).append((value, label))
         if field not in self.facts:
             self.facts[field] = value
             self.matched.append(f"{field}:{label}")
@@ -1415,7 +1460,7 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
     for m in _TIMEPOINTS_RE.finditer(s.work):
         raw = m.group(1) or m.group(2) or m.group(3)
         word = raw.lower()
-        count = _num(raw) if raw[0].isdigit() else {"once": 1, "twice": 2}.get(word) or _WORD_NUMBERS[word]
+        count = _num(raw) if raw[0].isdigit() else {"once": 1, "twice": 2}.get(word) or _word_number(word)
         s.fact("severity_timepoints", count, m.group(0))
         s.consume(m)
     return requested, frequency
@@ -1472,7 +1517,7 @@ def _durations(s: _State, has_current: bool) -> None:
             continue
         if s.text[m.start():m.end()] != s.work[m.start():m.end()]:
             continue  # "122AGE0MO": the number and the unit are joined only across a consumed span
-        amount = _num(raw) if raw[0].isdigit() else _WORD_NUMBERS[raw.lower()]
+        amount = _num(raw) if raw[0].isdigit() else _word_number(raw)
         unit = unit.lower()
         if unit in ("w", "d", "mo") and raw[0].isdigit() is False:
             continue  # "a w" / "two d" is not a duration
@@ -1507,16 +1552,16 @@ def _word_age(words: str) -> int:
 
 
 def _age_loose(s: _State) -> None:
-    m = _AGE_LOOSE_RE.search(s.work) or _AGE_PT_RE.search(s.work)
-    if m:
-        s.fact("age_years", _num(m.group(1)), m.group(0).strip())
+    loose = list(_AGE_LOOSE_RE.finditer(s.work)) or list(_AGE_PT_RE.finditer(s.work))[:1]
+    for m in loose[:4]:  # every one, so two ages ("I'm 44 … my son is 9") are a conflict, never the first
+        s.fact("age_years", _num(next(g for g in m.groups() if g is not None)), m.group(0).strip())
         s.consume(m)
     if "age_years" not in s.facts:
-        m = _AGE_WORD_RE.search(s.work)
-        if m:
-            words = next(g for g in m.groups() if g is not None)
-            s.fact("age_years", _word_age(words), m.group(0).strip())
-            s.consume(m)
+        word = _AGE_WORD_RE.search(s.work)
+        if word:
+            words = next(g for g in word.groups() if g is not None)
+            s.fact("age_years", _word_age(words), word.group(0).strip())
+            s.consume(word)
 
 
 def _flags(s: _State, mentions: list[tuple[int, Drug, str]]) -> None:
@@ -1866,7 +1911,7 @@ def _intent(
         intent = "eligibility"
     elif _CHOICE_STRONG_RE.search(text):
         intent = "choice"
-    elif _RESPONSE_RE.search(text) or (on_drug and _RESPONSE_ON_DRUG_RE.search(text)):
+    elif _response_cue(text) or (on_drug and _RESPONSE_ON_DRUG_RE.search(text)):
         intent = "response"
     elif named_start and drug is not None:
         intent = "general"
@@ -2028,8 +2073,20 @@ def _words_to_digits(text: str) -> str:
 
 
 def _extract(text: str) -> Extraction:
-    text = _words_to_digits(_CONTROL.sub(" ", text.translate(_TRANSLATE)))
+    text_before = text = _words_to_digits(_CONTROL.sub(" ", text.translate(_TRANSLATE)))
+    aside = other_person_spans(text)
+    if aside:  # "I'm 20 weeks pregnant; dose for my son?": the mother's facts are not the patient's
+        # the drug names stay: "doing well on dupilumab myself … would he get the same?" still names the agent
+        spans: list[tuple[int, int]] = []
+        for a, b in aside:
+            pos = a
+            for name in _ALIAS_RE.finditer(text, a, b):
+                spans.append((pos, name.start()))
+                pos = name.end()
+            spans.append((pos, b))
+        text = _mask_many(text, spans)
     s = _State(text)
+    s.matched += [f"other_person:{text_before[a:b]}" for a, b in aside] if aside else []
     for m in _ODD_NUMBER_RE.finditer(s.work):
         # "7e1 kg", "1e309", "0x46 kg": never read (7e1 was read as 1 kg); the unread-number note names them
         s.consume(m)
@@ -2155,6 +2212,7 @@ def _extract(text: str) -> Extraction:
         follow_up=(follow and not new_patient) or same_question,
         new_patient=new_patient,
         bare_number=bare,
+        ambiguous=s.ambiguous,
         matched=s.matched,
     )
 

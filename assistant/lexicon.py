@@ -23,11 +23,14 @@ __all__ = [
     "DECADE_PARTS",
     "DRUG_ALIASES",
     "OTHER_AGENTS",
+    "RELATIVES",
     "TERM_SYNONYMS",
     "DrugNames",
     "DrugVocabulary",
+    "PersonVocabulary",
     "load_drug_aliases",
     "load_other_agents",
+    "load_relatives",
     "load_terms",
 ]
 
@@ -116,11 +119,42 @@ def load_other_agents(data: Any | None = None) -> frozenset[str]:
     return frozenset(names)
 
 
+class PersonVocabulary(BaseModel):
+    """``vocab/persons.yaml``: the words for people a message may be about besides the patient."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    relatives: tuple[str, ...]
+    """Relatives' nouns, lower case, each once ('son', 'mother', …)."""
+
+    @field_validator("relatives")
+    @classmethod
+    def _lower_and_once(cls, words: tuple[str, ...]) -> tuple[str, ...]:
+        if any(w != w.strip().lower() or not w for w in words):
+            raise ValueError("every word is lower case, with no surrounding spaces")
+        if len(set(words)) != len(words):
+            raise ValueError("a word is listed twice")
+        return words
+
+
+def load_relatives(data: Any | None = None) -> frozenset[str]:
+    """Relatives' nouns (``vocab/persons.yaml``), validated."""
+    try:
+        vocab = PersonVocabulary.model_validate(_read_yaml("persons.yaml") if data is None else data)
+    except ValidationError as exc:
+        raise VocabularyError(f"assistant/vocab/persons.yaml is invalid: {exc}. It holds one list, 'relatives', "
+                              "of lower-case words, each once.") from exc
+    return frozenset(vocab.relatives)
+
+
 DRUG_ALIASES: dict[str, Drug] = load_drug_aliases()
 """Every name a clinician may use for an agent → the agent (from ``vocab/drugs.yaml``)."""
 
 TERM_SYNONYMS: dict[str, str] = load_terms()
 """Words clinicians use → the words the guideline uses (from ``vocab/terms.yaml``)."""
+
+RELATIVES: frozenset[str] = load_relatives()
+"""Relatives' nouns (from ``vocab/persons.yaml``): who else a message may speak of."""
 
 OTHER_AGENTS: frozenset[str] = load_other_agents()
 """Systemic agents the guideline does not cover for AD (from ``vocab/other_agents.yaml``); never mapped to a Drug."""

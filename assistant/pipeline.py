@@ -78,6 +78,11 @@ def _shown(field: str, value: Any) -> str:
     return f"{label} {value:g}" if isinstance(value, float) else f"{label} {value}"
 
 
+_MISSING_FOR = {"age_at_least_years": "age_years", "weight_kg": "weight", "weight_lb": "weight",
+                "egfr": "renal_function", "ckd_stage": "renal_function"}
+"""The missing-fact name to ask for when a fact was stated with two values."""
+
+
 def _context_note(turn: Turn, facts: PatientFacts) -> str:
     """Say which earlier facts the answer used, what was not carried over, and when it was a hypothetical."""
     notes = []
@@ -187,6 +192,10 @@ class Assistant:
             return self._base(question, status="needs_info", answer=note, problems=[note],
                               missing=["clarification"], **common)
         result, decisions = self._decide(turn, facts)
+        split = self._split_readings(turn, facts, extraction)
+        if split is not None:
+            field, by_value = split
+            return self._ambiguous_answer(question, field, by_value, turn, facts, common)
         status: AnswerStatus = "refused" if extraction.override_attempt else result.status
         lead = REFUSED_TEXT + " What the guideline says:" if status == "refused" else ""
         if not decisions and result.missing:
@@ -197,6 +206,10 @@ class Assistant:
         context_note = _context_note(turn, facts)
         if context_note:
             text = f"{text}\n{context_note}"
+        aside = [span for field, _, span in (m.partition(":") for m in extraction.matched) if field == "other_person"]
+        if aside:
+            text += "\nNot used, as it speaks of someone other than the patient: " + ", ".join(
+                f"“{a}”" for a in aside) + ". If it is about the patient, say so."
         if unread:
             problems.append(unread_note(unread))
             text = f"{text}\n{problems[-1]}"
@@ -217,6 +230,54 @@ class Assistant:
         verdict = result.verdict
         return self._base(question, status=status, answer=text, decisions=decisions, citations=citations,
                           missing=list(result.missing), problems=problems, verdict=verdict,
+                          fact_sources=_fact_sources(turn, facts), **common)
+
+    def _split_readings(self, turn: Turn, facts: PatientFacts, extraction: Extraction
+                        ) -> tuple[str, dict[float, CoreResult]] | None:
+        """A fact stated with two values ("mother 40, her daughter 9") whose values change the findings.
+
+        Each value is assessed on its own; when the blocks, cautions or verdict differ, the answer must not
+        pick one (safety never depends on which reading was right), so the field and each value's result are
+        returned. ``None`` when nothing is ambiguous or every value gives the same findings.
+        """
+        for field, values in extraction.ambiguous.items():
+            by_value: dict[float, CoreResult] = {}
+            for value in values:
+                try:
+                    candidate = parse_facts({**turn.facts, field: value})
+                except InvalidFactsError:
+                    continue  # an impossible value is no reading of the patient
+                by_value[value], _ = self._decide(turn, candidate)
+            findings = {(r.verdict, frozenset((d.rule_id, d.severity, d.verdict) for d in r.decisions
+                                              if d.severity != "info")) for r in by_value.values()}
+            if len(findings) > 1:
+                return field, by_value
+        return None
+
+    def _ambiguous_answer(self, question: str, field: str, by_value: dict[float, CoreResult], turn: Turn,
+                          facts: PatientFacts, common: dict[str, Any]) -> Answer:
+        """Ask which value is the patient's, and show what each value would trigger (blocks first)."""
+        label = FACT_LABELS.get(field, field.replace("_", " "))
+        shown = " and ".join(f"{v:g}" for v in by_value)
+        lines = [f"This message gives two different values for {label} ({shown}), and the answer depends on "
+                 f"which is the patient's, so neither is assumed. What each would mean:"]
+        decisions: list[Decision] = []
+        for value, result in by_value.items():
+            flagged = [d for d in result.decisions if d.severity != "info"]
+            lines.append(f"If {label} is {value:g}: " + (" ".join(d.statement for d in flagged)
+                                                          if flagged else "no block or caution applies."))
+            decisions += [d for d in flagged if d not in decisions]
+        decisions.sort(key=lambda d: d.severity != "block")
+        missing = [_MISSING_FOR.get(field, field)]
+        lines.append(missing_text(missing))
+        note = _context_note(turn, facts)
+        if note:
+            lines.append(note)
+        verdict = "dont" if any(d.severity == "block" for d in decisions) else "cant_say"
+        citations = list(dict.fromkeys(c for d in decisions for c in d.citations))
+        return self._base(question, status="needs_info", answer="\n".join(lines), decisions=decisions,
+                          citations=citations, missing=missing, verdict=verdict,
+                          problems=[f"two values for {label}: {shown}; say which is the patient's"],
                           fact_sources=_fact_sources(turn, facts), **common)
 
     def _decide(self, turn: Turn, facts: PatientFacts) -> tuple[CoreResult, list[Decision]]:

@@ -220,6 +220,23 @@ FACTS: list[Case] = [
     ("on dupilumab", {"has": {"current_drug": "dupilumab"}, "absent": ["current_dose_mg"]}),
     ("on Rinvoq 15, eGFR 40", {"has": {"current_drug": "upadacitinib", "current_dose_mg": 15, "egfr": 40}}),
     ("on dupilumab 16 weeks", {"has": {"weeks_on_treatment": 16}, "absent": ["current_dose_mg"]}),
+    # vague counts take their smallest sense: "a few days" of a topical is under a week whatever few means
+    ("tried TCS for a few days only", {"has": {"topical_trial_days": 3}}),
+    ("only a couple of days of mometasone", {"has": {"topical_trial_days": 2}}),
+    ("several weeks of clobetasol", {"has": {"topical_trial_days": 21}}),
+    # gestation in brackets or after a dash is not time on a drug
+    ("Pregnant (about 8 wks), is dupilumab safe?", {"has": {"pregnancy_or_planning": True},
+                                                    "absent": ["weeks_on_treatment"]}),
+    ("pregnant - approx 12 weeks; MTX?", {"absent": ["weeks_on_treatment", "topical_trial_days"]}),
+    # two values for one fact: the one marked as past gives way to the other
+    ("Pt 70 kg, cyclosporine dose? (was 80 kg last year)", {"has": {"weight_kg": 70}}),
+    ("previously 61 kg, now 58 kg", {"has": {"weight_kg": 58}}),
+    # the asker is the patient
+    ("For me - I'm 40, 80 kg, dupilumab dose?", {"has": {"age_years": 40, "weight_kg": 80}}),
+    ("I am 67, on rinvoq 15, can I go to 30?", {"has": {"age_years": 67}}),
+    # ... but never a height or a gestation
+    ("I'm 5'4 and 60 kg, dupi dose?", {"absent": ["age_years"]}),
+    ("I'm 20 weeks pregnant", {"absent": ["age_years"]}),
 ]
 
 
@@ -229,6 +246,10 @@ def test_facts(text: str, exp: dict[str, Any]) -> None:
 
 
 INTENT_CASES: list[Case] = [
+    # "no response to <a topical>" is why a systemic is started, not a question about a systemic's response
+    ("No response to 4 weeks of clobetasol, BSA 30%, IGA 4, adult. Start dupilumab?", {"intent": "general"}),
+    ("Not responding to topicals after 3 weeks of betamethasone; what systemic next?", {"intent": "choice"}),
+    ("not responding to dupilumab after 10 weeks, switch?", {"intent": "response"}),
     ("what dose of dupilumab?", {"intent": "dose", "drug": "dupilumab"}),
     ("how much cyclosporine for 70 kg?", {"intent": "dose", "drug": "cyclosporine"}),
     ("bump up the Rinvoq?", {"intent": "dose", "esc": True}),
@@ -469,6 +490,15 @@ def test_out_of_scope(text: str, exp: dict[str, Any]) -> None:
 def test_psoriasis_with_eczema_context_stays_in_scope() -> None:
     # a comorbidity named next to AD does not make the question out of scope
     assert extract("AD patient who also has psoriasis, which biologic?").intent == "choice"
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("Mother 40 y/o asking whether her daughter, 9 yo, could have upadacitinib", [40, 9]),  # two people
+    ("72 yo, 64 yo?", [72, 64]),  # two ages, none marked current
+])
+def test_two_unsettled_values_are_kept_as_an_ambiguity(text: str, values: list[float]) -> None:
+    e = extract(text)
+    assert "age_years" not in e.facts and e.ambiguous == {"age_years": values}
 
 
 def test_matched_is_readable() -> None:

@@ -196,3 +196,31 @@ def test_a_broken_index_never_blocks_the_core_answer_and_is_said() -> None:
     assert a.status == "answered" and a.decisions[0].rule_id == "DOSE-DUPILUMAB"
     assert a.context == []
     assert any(p.startswith("retrieval: context passages unavailable") for p in a.problems)
+
+
+@pytest.mark.parametrize(("question", "verdict", "rule_id"), [
+    # a parent and a child in one message, the child's age changing the finding: never pick one
+    ("Mother 40 y/o asking whether her daughter, 9 yo, could have upadacitinib", "dont", "DOSE-UPADACITINIB"),
+    # 64 or 72 changes whether 30 mg is allowed: the block of the older reading is shown, the age is asked
+    ("on rinvoq 15 mg, 64 yo or 72 yo, can I go to 30?", "dont", "DOSE-UPADACITINIB-ESCALATION"),
+])
+def test_two_values_that_change_the_findings_are_asked_not_guessed(assistant: Assistant, question: str,
+                                                                    verdict: str, rule_id: str) -> None:
+    a = assistant.ask(question)
+    assert a.status == "needs_info" and a.verdict == verdict and "age_years" in a.missing
+    assert any(d.rule_id == rule_id and d.severity == "block" for d in a.decisions)
+    assert "two different values for age" in a.answer
+    for d in a.decisions:
+        assert d.statement in a.answer
+
+
+def test_two_values_that_change_nothing_are_answered(assistant: Assistant) -> None:
+    a = assistant.ask("dupilumab dose, pt 40 or 45 yo?")  # both adults: the one regimen either way
+    assert a.status == "answered" and any(d.rule_id == "DOSE-DUPILUMAB" for d in a.decisions)
+
+
+def test_what_speaks_of_another_person_is_said_to_be_set_aside(assistant: Assistant) -> None:
+    a = assistant.ask("I'm 36 and 20 weeks pregnant; asking for my 16-year-old son (60 kg). Upadacitinib dose "
+                      "for him?")
+    assert a.facts.get("age_years") == 16 and "pregnancy_or_planning" not in a.facts
+    assert "someone other than the patient" in a.answer and "I'm 36 and 20 weeks pregnant" in a.answer

@@ -1,0 +1,68 @@
+"""Who a message is about: the patient, or the asker, or one of the asker's relatives.
+
+A parent writes "I'm 36 and 20 weeks pregnant; upadacitinib dose for my 16-year-old son?". The pregnancy is
+the mother's, not the patient's. When a message asks for one person ("for my son", "for me"), the clauses that
+speak only of the other are set aside before anything is read, and the answer says so. When the message names
+no target, nothing is set aside: two ages are then an ambiguity the pipeline answers under each value.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import RELATIVES
+
+__all__ = ["other_person_spans"]
+
+_REL = r"(?:" + "|".join(sorted((re.escape(w) for w in RELATIVES), key=len, reverse=True)) + r")s?"
+_OWNER = r"(?:my|her|his|our|their)"
+_GAP = r"(?:[\w'-]+\s+){0,3}?"  # "my 16-year-old son", "my little boy"
+_F = re.IGNORECASE
+
+_FOR_RELATIVE_RE = re.compile(
+    rf"\b(?:for|about|regarding|re:?|asking\s+(?:for|about)|on\s+behalf\s+of)\s+{_OWNER}\s+{_GAP}{_REL}\b"
+    rf"|\b(?:can|could|should|may|would|is)\s+{_OWNER}\s+{_GAP}{_REL}\s+(?:have|take|get|start|use|go\s+on|be)\b",
+    _F,
+)
+_FOR_SELF_RE = re.compile(
+    r"\bfor\s+(?:me|myself)\b|\b(?:can|could|should|may|do)\s+i\s+(?:take|have|get|start|use|go\s+on|be\s+on)\b", _F)
+# "My son is 9 … what dose would he get?": a pronoun question after a relative is named asks for the relative
+_PRONOUN_TARGET_RE = re.compile(
+    r"\b(?:would|will|can|could|should|does|is|may)\s+(?:he|she)\b|\b(?:for|give|giving|start|put)\s+(?:him|her)\b",
+    _F)
+_SELF_RE = re.compile(r"\bi(?:'m|\s+am|\s+have|'ve|\s+was|\s+had)\b|\bmy\s+own\b", _F)
+_SELF_ANY_RE = re.compile(r"\b(?:i|me|myself)\b|\bmy\s+own\b", _F)
+_RELATIVE_RE = re.compile(rf"\b{_OWNER}\s+{_GAP}{_REL}\b", _F)
+# clauses end at sentence punctuation, and where "and"/a comma hands over to the other person ("My son is 9
+# and I'm 44", "I'm 36, my daughter 15")
+_CLAUSE_END_RE = re.compile(rf"[.;!?\n]|(?:,|\s+and|\s+but|\s+while)\s+(?=i(?:'m|\s+am)\b|{_OWNER}\s+{_GAP}{_REL}\b)",
+                            _F)
+
+
+def other_person_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` that speak only of someone other than the person the message asks about."""
+    for_relative = _FOR_RELATIVE_RE.search(text) is not None or (
+        _RELATIVE_RE.search(text) is not None and _PRONOUN_TARGET_RE.search(text) is not None)
+    for_self = _FOR_SELF_RE.search(text) is not None
+    if for_relative == for_self:  # no target, or both: nothing is set aside
+        return []
+    spans = []
+    for start, words in _clauses(text):
+        if for_relative:
+            aside = _SELF_RE.search(words) is not None and _RELATIVE_RE.search(words) is None
+        else:
+            aside = _RELATIVE_RE.search(words) is not None and _SELF_ANY_RE.search(words) is None
+        if aside:
+            lead = len(words) - len(words.lstrip())
+            spans.append((start + lead, start + len(words.rstrip())))
+    return spans
+
+
+def _clauses(text: str) -> list[tuple[int, str]]:
+    """(start, words) of each clause."""
+    out, pos = [], 0
+    for m in _CLAUSE_END_RE.finditer(text):
+        out.append((pos, text[pos:m.start()]))
+        pos = m.end()
+    out.append((pos, text[pos:]))
+    return [(start, words) for start, words in out if words.strip()]
