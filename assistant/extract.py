@@ -286,7 +286,11 @@ _AGE_WORD_RE = _c(
     + r"|(?<![a-z])aged\s+" + _AGE_WORD + r"\b"
     + r"|\b(?:she|he|they|pt|patient)\s*(?:is|'s|was|turned|turns)\s+" + _AGE_WORD + r"(?=\s*(?:[,.;?!]|$|now\b|not\b))"
 )
-_AGE_MONTHS_RE = _c(_N + r"\s*-?\s*(?:months?|mos?)\s*-?\s*old\b")
+_AGE_MONTHS_RE = _c(
+    _N + r"\s*-?\s*(?:months?|mos?)\s*-?\s*(?:old\b|of\s+age\b)"
+    # "age 138 months", "aged 18 mo" (an EMR that counts in months)
+    + r"|(?<![a-z])(?:aged|age\s*(?:is|of|=|:)?)\s*" + _N + r"\s*(?:months?|mos?)\b"
+)
 _MEASURE_BEFORE_RE = _c(r"\b(?:e?gfr|bsa|iga|nrs|itch|weight|creatinine|score|easi|scorad)\b[^.;,]*$")
 _AGE_PLAIN_YEARS_RE = _c(
     # "has exactly 65 years", "a girl of 13 years", "Patient 27 years", "man 45 years", "shes 71", "Adult, 39."
@@ -1481,7 +1485,7 @@ def _ages(s: _State) -> None:
         s.fact("age_years", _num(m.group(1) or m.group(2) or m.group(3)), m.group(0).strip())  # a birthday, an age
         s.consume(m)
     for m in _AGE_MONTHS_RE.finditer(s.work):
-        s.fact("age_years", round(_num(m.group(1)) / 12, 2), m.group(0))
+        s.fact("age_years", round(_num(m.group(1) or m.group(2)) / 12, 2), m.group(0))
         s.consume(m)
     for m in _AGE_RE.finditer(s.work):
         value = next(g for g in (m.group(1), m.group(2), m.group(3), m.group(4), m.group(6)) if g is not None)
@@ -2056,6 +2060,12 @@ _NUMBER_WORD_RE = _c(r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine|te
                      r"forty|fourty|fifty|sixty|seventy|eighty|ninety|hundred|thousand)\b")
 
 
+_NUMBER_WORD_HYPHEN_RE = _c(
+    r"\b((?:" + "|".join([*_TENS_WORDS, *_UNITS_WORDS]) + r")(?:-(?:" + _DIGIT_ALT + r"))?)-"
+    r"(?=(?:months?|years?|weeks?|days?|yrs?|mos?|wks?)\b)"
+)
+
+
 def _words_to_digits(text: str) -> str:
     """'seventy two', 'fifteen milligrams', 'thirty': numbers in words as digits (text2num; dictated questions).
 
@@ -2065,6 +2075,8 @@ def _words_to_digits(text: str) -> str:
     if _NUMBER_WORD_RE.search(text) is None:
         return text  # nothing to convert (and text2num's pass over a long message is not free)
     from text_to_num import alpha2digit
+
+    text = _NUMBER_WORD_HYPHEN_RE.sub(r"\1 ", text)  # "eighteen-month-old": text2num reads only "eighteen month"
 
     try:
         return str(alpha2digit(text, "en"))

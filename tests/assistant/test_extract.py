@@ -1146,3 +1146,12 @@ def test_forms_units_and_boxes(text: str, facts: dict[str, Any], absent: tuple[s
 def test_two_pitfalls_named_in_one_message_both_fire() -> None:
     e = extract("[x] oral antihistamine for pruritus [x] prophylactic antibiotic. Starting tralokinumab - continue?")
     assert {e.pitfall, *e.also_pitfalls} == {"antihistamines", "antibiotics"}
+
+
+@pytest.mark.parametrize(("text", "age"), [
+    ("Pt age 138 months (EMR shows months), wt 45 kg", 11.5),   # an EMR that counts in months: 11.5 years
+    ("eighteen-month-old w/ severe AD", 1.5),                     # a hyphenated number word before the unit
+    ("a twenty-two-year-old on dupi", 22),                        # a compound number word, hyphenated
+])
+def test_ages_in_months_and_hyphenated_words(text: str, age: float) -> None:
+    assert extract(text).facts.get("age_years") == age
