@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8501
 
-.PHONY: install run test lint typecheck pytest browser index bench eval clean help
+.PHONY: install run test lint typecheck pytest browser postgres index bench eval clean help
 
 help:
 	@echo "make run    - install if needed, then open the adguide app on http://$(HOST):$(PORT)"
@@ -37,6 +37,21 @@ browser:
 	  echo "chromium not installed and not root: the browser test will be skipped"; \
 	fi
 
+# Debian postgresql (server binaries only are used: the tests start a throwaway cluster on a Unix socket, as the
+# postgres system user when root); needs root (as on CI) or sudo. Without it and without root, those tests skip.
+postgres:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "postgresql: $$(ls -d /usr/lib/postgresql/*/bin | tr '\n' ' ')"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
+	    || { echo "could not install postgresql"; [ -z "$$CI" ] || exit 1; }; \
+	elif command -v sudo >/dev/null; then \
+	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null \
+	    || echo "could not install postgresql: the PostgreSQL tests will be skipped"; \
+	else \
+	  echo "postgresql not installed and not root: the PostgreSQL tests will be skipped"; \
+	fi
+
 run: install
 	@echo "adguide: opening http://$(HOST):$(PORT) (offline mode unless OPENAI_API_KEY is set)"
 	$(BIN)/streamlit run ui/app.py --server.address $(HOST) --server.port $(PORT) \
@@ -48,7 +63,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy core corpus assistant evals ui
 
-pytest: install browser
+pytest: install browser postgres
 	$(BIN)/pytest -n 2
 
 # The offline golden suite gates too: any critical failure, a pass rate under the threshold, or a

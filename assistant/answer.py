@@ -90,6 +90,9 @@ class Answer(BaseModel):
     """Time to answer, in milliseconds."""
     app_version: str = ""
     """adguide version."""
+    recorded: bool | None = None
+    """True once the answer is in the audit store; False when it could not be recorded (the answer stands, the
+    reason is in ``problems`` and the CLI exits with code 3); None when the audit trail is off."""
 
     def to_json(self) -> str:
         """Compact JSON of the whole answer."""

@@ -16,15 +16,20 @@ audit_app = typer.Typer(no_args_is_help=True, add_completion=False,
 
 
 def _store() -> AuditStore:
+    """The store, opened read-only where the backend allows (a SQLite file on a read-only medium exports too)."""
     from .audit import AuditError, audit_mode_from_env, store_from_url
 
     try:
         mode = audit_mode_from_env()
         # Reading works even with ADGUIDE_AUDIT=off (nothing new is written, old rows stay exportable).
-        return store_from_url(os.environ.get("ADGUIDE_DB_URL"), mode="full" if mode == "off" else mode)
+        store = store_from_url(os.environ.get("ADGUIDE_DB_URL"), mode="full" if mode == "off" else mode,
+                               read_only=True)
     except AuditError as exc:
         typer.echo(f"audit: {exc}", err=True)
         raise typer.Exit(1) from exc
+    for notice in store.notices:
+        typer.echo(notice, err=True)
+    return store
 
 
 @audit_app.command("export")
@@ -44,6 +49,7 @@ def export(
         typer.echo(f"audit export: --table must be answers or reviews (got {table!r})", err=True)
         raise typer.Exit(2)
     store = _store()
+    before = list(store.notices)
     try:
         n = store.export(fmt, out, table=table)  # type: ignore[arg-type]
     except (AuditError, OSError) as exc:
@@ -51,17 +57,24 @@ def export(
         raise typer.Exit(1) from exc
     finally:
         store.close()
+    for notice in store.notices[len(before):]:
+        typer.echo(notice, err=True)
     typer.echo(f"wrote {n} {table} to {out}")
 
 
 @audit_app.command("stats")
 def stats() -> None:
     """How many answers and reviews the store holds, and where it is."""
+    from .audit import AuditError
+
     store = _store()
     try:
         typer.echo(f"store: {store!r}")
         typer.echo(f"answers: {store.count('answers')}")
         typer.echo(f"reviews: {store.count('reviews')}")
+    except AuditError as exc:
+        typer.echo(f"audit: {exc}", err=True)
+        raise typer.Exit(1) from exc
     finally:
         store.close()
 

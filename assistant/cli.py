@@ -16,6 +16,13 @@ app = typer.Typer(no_args_is_help=True, add_completion=False,
 _JSON = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 
 
+EXIT_INVALID_INPUT = 2
+"""Exit code: the input was invalid, nothing was decided."""
+EXIT_NOT_RECORDED = 3
+"""Exit code of ``ask`` and ``chat``: every question was answered, but at least one answer could not be recorded
+in the audit trail (a read-only home, a damaged store that could not be moved aside, an unreachable server …).
+Each such answer has ``"recorded": false`` and says why in ``problems``."""
+
 MAX_FACTS_BYTES = 64 * 1024
 """Largest ``--facts`` file read; patient facts are a few hundred bytes."""
 MAX_LINE_BYTES = 64 * 1024
@@ -49,7 +56,7 @@ def _fail(messages: list[str], as_json: bool) -> None:
         typer.echo("Invalid input, nothing decided:", err=True)
         for m in messages:
             typer.echo(f"  - {m}", err=True)
-    raise typer.Exit(2)
+    raise typer.Exit(EXIT_INVALID_INPUT)
 
 
 @app.command()
@@ -191,19 +198,34 @@ def ask(
     from .pipeline import get_assistant
 
     assistant = get_assistant()
+    unrecorded = 0
     if jsonl:
+        total = 0
         for line in _stdin_lines():  # one answer per input line, blank lines included, so outputs align with inputs
-            typer.echo(assistant.ask(line).model_dump_json())
+            answer = assistant.ask(line)
+            typer.echo(answer.model_dump_json())
             sys.stdout.flush()
+            total += 1
+            unrecorded += answer.recorded is False
+        _exit_if_unrecorded(unrecorded, total)
         return
     if question is None:
         typer.echo("Give a question, or use --jsonl to read questions from stdin.", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_INVALID_INPUT)
     answer = assistant.ask(_from_argv(question))
     if as_json:
         typer.echo(answer.model_dump_json(indent=2))
     else:
         _print_answer(answer)
+    _exit_if_unrecorded(int(answer.recorded is False), 1)
+
+
+def _exit_if_unrecorded(unrecorded: int, total: int) -> None:
+    """Exit with ``EXIT_NOT_RECORDED`` after the answers when any of them is missing from the audit trail."""
+    if unrecorded:
+        typer.echo(f"adguide: {unrecorded} of {total} answer{'s' if total != 1 else ''} could not be recorded in "
+                   f"the audit trail (see each answer's problems); exit code {EXIT_NOT_RECORDED}.", err=True)
+        raise typer.Exit(EXIT_NOT_RECORDED)
 
 
 @app.command()
@@ -214,16 +236,17 @@ def chat() -> None:
 
     assistant = get_assistant()
     conv = Conversation()
+    total = unrecorded = 0
     typer.echo("adguide chat — 'new' for a new patient, 'facts' to see them, 'quit' to leave.")
     while True:
         try:
             line = input("you> ")
         except (EOFError, KeyboardInterrupt):
             typer.echo("")
-            return
+            break
         cmd = line.strip().lower()
         if cmd in {"quit", "exit", ":q"}:
-            return
+            break
         if cmd == "new":
             conv = Conversation()
             typer.echo("(new patient)")
@@ -231,8 +254,12 @@ def chat() -> None:
         if cmd == "facts":
             typer.echo(json.dumps(conv.facts, indent=2, default=str))
             continue
-        _print_answer(assistant.ask(_from_argv(line), conv))
+        answer = assistant.ask(_from_argv(line), conv)
+        total += 1
+        unrecorded += answer.recorded is False
+        _print_answer(answer)
         typer.echo("")
+    _exit_if_unrecorded(unrecorded, total)
 
 
 @app.command()

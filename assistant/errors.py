@@ -3,6 +3,7 @@
 Tree::
 
     AssistantError
+    ├── AuditError        the audit store cannot be opened, read or written (``assistant.audit``)
     ├── RetrievalError    the passage index cannot be opened, built or queried
     └── VocabularyError   a vocabulary data file under assistant/vocab/ is invalid
 """

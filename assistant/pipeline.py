@@ -120,6 +120,7 @@ class Assistant:
         self.audit = audit
         self._retriever: Any = None
         self._lock = threading.Lock()
+        self._notices_shown = 0
 
     # -- public --------------------------------------------------------------------------------------------------
     def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
@@ -136,10 +137,20 @@ class Assistant:
         if self.audit is not None:
             try:
                 self.audit.record(answer)
+                answer.recorded = True
             except Exception as exc:  # the clinician still gets the answer; the gap is said, not hidden
+                answer.recorded = False
                 answer.problems.append(f"audit: this answer could not be recorded ({type(exc).__name__}: {exc}); "
                                        "check ADGUIDE_HOME / ADGUIDE_DB_URL")
+            answer.problems[:0] = self._new_store_notices()
         return answer
+
+    def _new_store_notices(self) -> list[str]:
+        """What the audit store has said about itself since the last answer (a damaged file moved aside …)."""
+        notices: list[str] = list(getattr(self.audit, "notices", None) or [])
+        with self._lock:
+            fresh, self._notices_shown = notices[self._notices_shown:], len(notices)
+        return fresh
 
     # -- steps ---------------------------------------------------------------------------------------------------
     def _base(self, question: str, **fields: Any) -> Answer:
@@ -314,10 +325,13 @@ class Assistant:
 
 @lru_cache(maxsize=1)
 def get_assistant() -> Assistant:
-    """The process-wide default assistant (provider and audit store from the environment)."""
-    from .audit import audit_from_env
+    """The process-wide default assistant (provider and audit store from the environment).
 
-    return Assistant(audit=audit_from_env())
+    A store that cannot be opened does not stop it: answers are then given and flagged ``recorded=False``.
+    """
+    from .audit import audit_for_answers
+
+    return Assistant(audit=audit_for_answers())
 
 
 def ask(question: str, conversation: Conversation | None = None) -> Answer:

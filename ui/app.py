@@ -36,5 +36,9 @@ if _assistant is not None:
 else:
     _mode_text = "unavailable"
 st.sidebar.caption(f"Mode: **{_mode_text}** · Corpus: `{_corpus.short_sha}`")
+# What the audit store said about itself (a damaged store moved aside, answers not being recorded), on every page
+# for as long as the process runs; each answer also carries it once in its problems.
+for _notice in getattr(_assistant.audit if _assistant is not None else None, "notices", None) or []:
+    st.sidebar.warning(_notice, icon=":material/warning:")
 
 page.run()

@@ -240,7 +240,8 @@ THREADS, PER_THREAD = 8, 500
 
 
 def _comparable(answer: Answer) -> dict[str, Any]:
-    return answer.model_dump(mode="json", exclude={"latency_ms"})
+    """The answer without what differs by run (its latency) or by store (whether it was recorded)."""
+    return answer.model_dump(mode="json", exclude={"latency_ms", "recorded"})
 
 
 def test_concurrent_asks_with_audit(home: str, tmp_path) -> None:
@@ -260,7 +261,10 @@ def test_concurrent_asks_with_audit(home: str, tmp_path) -> None:
         for _ in range(PER_THREAD):
             q = rng.choice(REALISTIC)
             try:
-                got = _comparable(a.ask(q))
+                answer = a.ask(q)
+                if answer.recorded is not True:
+                    errors.append(f"{q!r}: not recorded: {answer.problems}")
+                got = _comparable(answer)
             except Exception as exc:  # noqa: BLE001 - recorded and asserted below
                 errors.append(f"{q!r}: {type(exc).__name__}: {exc}")
                 continue

@@ -176,3 +176,24 @@ def test_evals_page_explains_a_missing_suite(tmp_path: Path) -> None:
     at.button(key="eval_run").click()
     _run(at)
     assert any("nowhere" in unescape(str(w.value)) for w in at.warning)
+
+
+# ---------------------------------------------------------------------------------------------------- audit store
+def test_an_audit_store_that_cannot_be_opened_is_said_in_the_sidebar_and_answers_go_on(tmp_path, monkeypatch) -> None:
+    """A failing store never blocks an answer: the app answers, and its sidebar says nothing is being recorded."""
+    from assistant.pipeline import get_assistant
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("ADGUIDE_HOME", str(blocker / "home"))  # nothing can be created under a file
+    get_assistant.cache_clear()
+    try:
+        at = _app()
+        warnings = [unescape(str(w.value)) for w in at.sidebar.warning]
+        assert any("answers are not being recorded" in w for w in warnings), warnings
+        at.chat_input[0].set_value("Dupixent dosing for an adult?").run()
+        assert not at.exception, at.exception
+        assert DUPILUMAB_QUOTE in page_text(at)
+        assert any("could not be recorded" in unescape(str(w.value)) for w in at.main.warning)
+    finally:
+        get_assistant.cache_clear()
