@@ -49,6 +49,7 @@ MAX_HISTORY = 10
 
 EXCLUSIVE_GROUPS: tuple[tuple[str, ...], ...] = (
     ("weight_kg", "weight_lb"),
+    ("age_years", "age_at_least_years", "age_below_years"),
     ("egfr", "ckd_stage", "severe_renal_impairment"),
     ("topical_steroid", "topical_potency"),
 )

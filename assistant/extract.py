@@ -179,7 +179,8 @@ _NOT_COUNT = r"(?!\.?\d)(?!\s*(?:visits?|appts?|appointments?|consults?|encounte
 _DOSE_RE = _c(_N + r"\s*(mg|milligrams?|g|grams?|gm)\b(?!\s*/\s*(?:kg|m2))(?!\s+per\s+(?:kg|m2))")
 _GOTO_RE = _c(
     r"\b(?:go(?:ing)?|increas(?:e|ing)|bump(?:ing)?|titrat(?:e|ing)|escalat(?:e|ing)|mov(?:e|ing)|step(?:ping)?|"
-    r"rais(?:e|ing)|doubl(?:e|ing)|up|start(?:ing)?|dose)\s+(?:(?:it|the|dose|him|her|them|up|the\s+patient)\s+){0,3}"
+    r"rais(?:e|ing)|doubl(?:e|ing)|up|start(?:ing)?|dose|push(?:ing)?|tak(?:e|ing))\s+"
+    r"(?:(?:it|the|dose|him|her|them|up|the\s+patient)\s+){0,3}"
     r"(?:to|at|of)\s+" + _N + r"(?!\s*(?:%|kg|kilo|lb|pound|week|wk|day|month|year|yr|y/?o|mg/kg))"
 )
 # "ok to give 30?" / "use 30 instead": a bare number right after give/use/try that ends the phrase
@@ -317,7 +318,12 @@ _AGE_LOOSE_RE = _c(
     r"mother|father)\s*(?:is|was|were|'s|are|"
     r"turned|turns|now)\s+" + _N + r"(?!\s*(?:%|kg|kilo|lb|pound|mg|g\b|week|wk|day|month|mo\b|/|\.\d))"
     # "For me - I'm 40, 80 kg": the asker is the patient (never "I'm 5'4" or "I'm 20 weeks pregnant")
-    r"|\bi(?:'m|\s+am)\s+(?:now\s+)?" + _N + r"(?![\d'\"])(?!\s*(?:%|kg|kilo|lb|pound|mg|g\b|week|wk|day|month|mo\b|"
+    # "Mrs D is 69", "Mr. Okafor is 71"
+    r"|\b(?:mr|mrs|ms|miss|mx)\.?\s+[a-z][\w'-]*\s+(?:is|was|'s|turned)\s+" + _N +
+    r"(?!\s*(?:%|kg|kilo|lb|pound|mg|g\b|week|wk|day|month|mo\b|/|\.\d))"
+    # "I'm 40", "i am 40", "im 16" (lower case only: "IM 40" is an intramuscular dose)
+    r"|(?:\bi(?:'m|’m|\s+am)|\b(?-i:im|Im))\s+(?:now\s+)?" + _N
+    + r"(?![\d'\"])(?!\s*(?:%|kg|kilo|lb|pound|mg|g\b|week|wk|day|month|mo\b|"
     r"hours?|h\b|ft\b|feet|foot|cm\b|in\b|inch|st\b|stone|/|\.\d|x\b|times|mins?|minutes?))"
 )
 _AGE_PT_RE = _c(
@@ -571,6 +577,9 @@ _INADEQUATE_RE = _c(
     r"incomplete)\s+response|(?:not|isn'?t|hasn'?t\s+been|wasn'?t)\s+working|(?:hasn'?t|didn'?t|has\s+not|did\s+not)"
     r"\s+(?:worked|work|helped|help)|no\s+(?:real\s+)?improvement|not\s+improv(?:ing|ed)|(?:minimal|little|"
     r"limited)\s+improvement|failed\s+to\s+respond|still\s+flaring|no\s+(?:real\s+)?(?:change|difference)|unchanged|"
+    # "15 mg isn't enough", "not cutting it", "hasn't quite cut it"
+    r"(?:not|isn'?t|wasn'?t|hasn'?t\s+been)\s+(?:quite\s+)?enough|(?:not|isn'?t)\s+(?:quite\s+)?cutting\s+it|"
+    r"(?:hasn'?t|didn'?t|doesn'?t|has\s+not|did\s+not)\s+(?:quite\s+)?cut\s+it|"
     r"no\s+better|(?:barely|hardly)\s+(?:any\s+)?(?:better|improved|changed|helping)|(?:down|better|improved)\s+(?:by\s+)?"
     r"only\s+(?<![\d.])\d+\s*%|only\s+(?<![\d.])\d+\s*%\s+(?:better|improvement|improved|down|reduction))"
 )
@@ -665,7 +674,7 @@ _ESCALATION_RE = _c(
     r"\b(?:increas(?:e|ing)(?!\s+(?:the\s+|her\s+|his\s+)?(?:risk|chance|odds|likelihood|rate|incidence))|"
     r"escalat(?:e|ing)\s+(?:the\s+)?(?:dose|to)|dose\s+escalation|bump(?:ing)?(?:\s+(?:it|her|him|them|the\s+dose))?"
     r"\s+up|bump(?:ing)?\s+(?:it|her|him|them|the\s+dose)?\s*to|up[\s-]?titrat(?:e|ing)|titrat(?:e|ing)\s+up|"
-    r"go(?:ing)?\s+(?:up\s+)?to\s+(?<![\d.])\d|higher\s+dose|double\s+(?:the\s+|her\s+|his\s+)?dose|step\s+up|"
+    r"go(?:ing)?\s+(?:up\s+)?to\s+(?<![\d.])\d|higher\s+dose|doubl(?:e|ing)\s+(?:the\s+|her\s+|his\s+)?dose|doubl(?:e|ing)\s+(?:it|that|this|them)\b|twice\s+the\s+dose|step\s+up|"
     r"dose\s+up|raise\s+(?:the\s+)?dose|maximi[sz]e\s+(?:the\s+)?dose|"
     # "can we go up?", "move him up", "push the dose": an increase asked without a number
     r"(?:go|move|push|take)\s+(?:him\s+|her\s+|them\s+|it\s+)?up\b(?!\s+to\s+(?:date|speed))|push\s+the\s+dose)"
@@ -1391,6 +1400,7 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
         s.matched.append(f"requested_dose:{m.group(0).strip()}")
         s.consume(m)
         break
+    amounts: list[tuple[float, re.Match[str]]] = []
     for m in _DOSE_RE.finditer(s.work):
         unit = m.group(2).lower()
         if unit.startswith("g"):
@@ -1400,12 +1410,24 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
             if not systemic or _STEROID_RE.search(clause) or _TOPICAL_CONTEXT_RE.search(clause):
                 continue
         amount = _num(m.group(1)) * (1000 if unit.startswith("g") else 1)
+        amounts.append((amount, m))
         if requested is None and not s.escalate:
             requested = amount
             s.matched.append(f"requested_dose:{m.group(0)}")
             if _TOTAL_PER_DAY_RE.match(s.text, m.end()):
                 s.per_day_total = True  # "3 g/day total (1.5 g BID)": this amount is the daily total
         s.consume(m)
+    if requested is not None and not s.escalate and len(amounts) == 1:
+        # "upadacitinib 15 mg hasn't worked. Push her to 30?": the later amount is written without its unit
+        m1 = amounts[0][1]
+        later = _GOTO_RE.search(s.work, m1.end()) or _BARE_PROPOSED_RE.search(s.work, m1.end())
+        if later is not None:
+            amounts.append((_num(later.group(1)), later))
+    if requested is not None and not s.escalate and len(amounts) >= 2:
+        proposed = _current_then_proposed(s, amounts)
+        if proposed is not None:
+            requested = proposed
+            s.work = _mask(s.work, amounts[-1][1].start(1), amounts[-1][1].end(1))
     if requested is None:
         m = _GOTO_RE.search(s.work) or _DRUG_BARE_DOSE_RE.search(s.work) or (
             _GIVE_RE.search(s.work) if s.surfaces else None)  # "ok to give 30?" only with an agent named
@@ -1468,6 +1490,37 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
         s.fact("severity_timepoints", count, m.group(0))
         s.consume(m)
     return requested, frequency
+
+
+_BARE_PROPOSED_RE = _c(r"(?:[,.;:]\s*|\b(?:or|maybe|try|then)\s+)(?<![\d.])(\d{1,4})(?![\d.])\s*(?=\?)")
+_CURRENT_BEFORE_RE = _c(r"\b(?:on|taking|from|currently|been\s+on|using)\s+(?:[a-z]+\s+){0,2}$")
+_PROPOSAL_BEFORE_RE = _c(r"\b(?:to|try|give|prescribe|start)\s+(?:[a-z]+\s+){0,2}$")
+_PROPOSED_AFTER_RE = _c(r"\s*(?:\?|(?:mg\s*)?(?:next|instead|now|then|from\s+now)\b)")
+
+
+def _current_then_proposed(s: _State, amounts: list[tuple[float, re.Match[str]]]) -> float | None:
+    """'Rinvoq 15 mg isn't enough after 16 weeks. 30 mg next?': two amounts of one agent, the first said to fail
+    (or the second asked about) → the first is the current dose and the second the proposed one."""
+    (first, m1), (second, m2) = amounts[0], amounts[-1]
+    if first == second or "current_dose_mg" in s.facts:
+        return None
+    between = s.text[m1.end():m2.start()]
+    # "go up to upadacitinib 45 mg … on 30 mg": the first is the proposal and the second the current dose
+    if _CURRENT_BEFORE_RE.search(s.text[max(0, m2.start() - 40):m2.start()]) or \
+            _PROPOSAL_BEFORE_RE.search(s.text[max(0, m1.start() - 40):m1.start()]):
+        return None
+    others = {_alias_drug(a.group(1)) for a in _ALIAS_RE.finditer(between)} - {None}
+    if len(others) > 0 or len(set(s.surfaces)) > 1:
+        return None  # another agent between them: two agents' doses, not one agent's two
+    if _INADEQUATE_RE.search(between) is None and _PROPOSED_AFTER_RE.match(s.text, m2.end()) is None:
+        return None
+    drugs = {d for d in (_alias_drug(x) for x in s.surfaces) if d}
+    if "current_drug" not in s.facts and len(drugs) == 1:
+        s.fact("current_drug", drugs.pop(), s.text[max(0, m1.start() - 20):m1.end()].strip())
+    s.fact("current_dose_mg", first, m1.group(0))
+    s.escalate = second > first
+    s.matched.append(f"requested_dose:{m2.group(0)} (after {m1.group(0)})")
+    return second
 
 
 def _ages(s: _State) -> None:
@@ -2009,8 +2062,12 @@ def _per_kg_request(s: _State) -> float | None:
 
 _MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
                                               "dec"))}
-_DOB_RE = _c(r"\b(?:dob|d\.o\.b\.?|date\s+of\s+birth|born(?:\s+(?:in|on))?)\s*[:=]?\s*"
-             r"(?:(\d{1,2})\s+([a-z]{3,9})\.?\s+|([a-z]{3,9})\.?\s+(\d{1,2}),?\s+)?((?:19|20)\d{2})\b")
+_DOB_LEAD = r"\b(?:dob|d\.o\.b\.?|date\s+of\s+birth|born(?:\s+(?:in|on))?)\s*[:=]?\s*"
+_DOB_RE = _c(_DOB_LEAD + r"(?:(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]{3,9})\.?,?\s+|([a-z]{3,9})\.?\s+(?:(\d{1,2})"
+             r"(?:st|nd|rd|th)?,?\s+)?)?((?:19|20)\d{2})\b")
+# "DOB 14/05/2019", "born 2019-05-14": the year is certain even where day and month could be read either way
+_DOB_NUMERIC_RE = _c(_DOB_LEAD + r"(?:(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d{2})"
+                                   r"|((?:19|20)\d{2})-(\d{1,2})-(\d{1,2}))\b")
 
 
 def _today() -> date:
@@ -2018,23 +2075,51 @@ def _today() -> date:
     return date.today()
 
 
+def _age_on(today: date, year: int, month: int, day: int) -> int:
+    return today.year - year - ((today.month, today.day) < (month, day))
+
+
 def _dob_age(s: _State) -> None:
-    """'DOB 1950' → at least 75; 'DOB 14 March 2016' → the exact age today. Numeric dates are never guessed."""
-    if "age_years" in s.facts or "age_at_least_years" in s.facts:
+    """A date of birth: the exact age today when the date is certain, else the bounds its year gives.
+
+    'DOB 14 March 2016' is an exact age; 'born 2019' is at least 6 and under 8 (the birthday may be ahead);
+    '05/04/2019' could be either day-month order, so it is exact only when both orders give the same age.
+    """
+    if "age_years" in s.facts or "age_at_least_years" in s.facts or "age_below_years" in s.facts:
         return
-    m = _DOB_RE.search(s.work)
-    if m is None:
-        return
-    today, year = _today(), int(m.group(5))
-    day, month_word = (m.group(1), m.group(2)) if m.group(2) else (m.group(4), m.group(3))
-    month = _MONTHS.get((month_word or "")[:3].lower())
+    today = _today()
+    ages: set[int] = set()
+    year = 0
+    m = _DOB_NUMERIC_RE.search(s.work)
+    if m is not None:
+        if m.group(3):
+            a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            orders = [(mo, d) for mo, d in ((b, a), (a, b)) if 1 <= mo <= 12 and 1 <= d <= 31]
+        else:
+            year = int(m.group(4))
+            orders = [(int(m.group(5)), int(m.group(6)))] if 1 <= int(m.group(5)) <= 12 else []
+        ages = {_age_on(today, year, mo, d) for mo, d in orders}
+    else:
+        m = _DOB_RE.search(s.work)
+        if m is None:
+            return
+        year = int(m.group(5))
+        day, month_word = (m.group(1), m.group(2)) if m.group(2) else (m.group(4), m.group(3))
+        month = _MONTHS.get((month_word or "")[:3].lower())
+        if month is not None and day is not None and 1 <= int(day) <= 31:
+            ages = {_age_on(today, year, month, int(day))}
+        elif month is not None:
+            ages = {_age_on(today, year, month, 1), _age_on(today, year, month, 28)}
     if year > today.year:
         return
-    if month is not None and day is not None and 1 <= int(day) <= 31:
-        age = today.year - year - ((today.month, today.day) < (month, int(day)))
-        s.fact("age_years", age, m.group(0).strip())
+    if not ages:
+        ages = {today.year - year - 1, today.year - year}
+    ages = {a for a in ages if a >= 0} or {0}
+    if len(ages) == 1:
+        s.fact("age_years", ages.pop(), m.group(0).strip())
     else:
-        s.fact("age_at_least_years", max(0, today.year - year - 1), m.group(0).strip())  # the birthday may be ahead
+        s.fact("age_at_least_years", min(ages), m.group(0).strip())
+        s.fact("age_below_years", max(ages) + 1, m.group(0).strip())
     s.consume(m)
 
 

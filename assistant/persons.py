@@ -24,8 +24,18 @@ _FOR_RELATIVE_RE = re.compile(
     rf"|\b(?:can|could|should|may|would|is)\s+{_OWNER}\s+{_GAP}{_REL}\s+(?:have|take|get|start|use|go\s+on|be)\b",
     _F,
 )
+_ABOUT = (r"(?:(?:this|that|the|my)\s+(?:question|query|one)|this|it|question)(?:'s|\s+is)\s+"
+          r"(?:only\s+|just\s+|really\s+)?(?:about|for|regarding)")
 _FOR_SELF_RE = re.compile(
-    r"\bfor\s+(?:me|myself)\b|\b(?:can|could|should|may|do)\s+i\s+(?:take|have|get|start|use|go\s+on|be\s+on)\b", _F)
+    r"\bfor\s+(?:me|myself)\b|\b(?:can|could|should|may|do)\s+i\s+(?:take|have|get|start|use|go\s+on|be\s+on)\b"
+    rf"|\b{_ABOUT}\s+(?:me|myself)\b", _F)
+# "his sister is pregnant …, but this question is about him": the message names the patient as its target, so
+# what it says of anyone's relative is set aside
+_FOR_PATIENT_RE = re.compile(
+    rf"\b{_ABOUT}\s+(?:him|her|them|the\s+patient|my\s+patient|the\s+pt)\b"
+    r"|\b(?:dose|dosing|regimen|start|safe)\s+for\s+(?:him|her)\b", _F)
+_PATIENT_WORD_RE = re.compile(r"\b(?:my\s+patient|the\s+patient|patient|pt)\b(?!'s)", _F)
+_ANY_RELATIVE_RE = re.compile(rf"\b(?:{_OWNER}|(?:the\s+)?(?:patient|pt)'s)\s+{_GAP}{_REL}\b", _F)
 # "My son is 9 … what dose would he get?": a pronoun question after a relative is named asks for the relative
 _PRONOUN_TARGET_RE = re.compile(
     r"\b(?:would|will|can|could|should|does|is|may)\s+(?:he|she)\b|\b(?:for|give|giving|start|put)\s+(?:him|her)\b",
@@ -35,15 +45,21 @@ _SELF_ANY_RE = re.compile(r"\b(?:i|me|myself)\b|\bmy\s+own\b", _F)
 _RELATIVE_RE = re.compile(rf"\b{_OWNER}\s+{_GAP}{_REL}\b", _F)
 # clauses end at sentence punctuation, and where "and"/a comma hands over to the other person ("My son is 9
 # and I'm 44", "I'm 36, my daughter 15")
-_CLAUSE_END_RE = re.compile(rf"[.;!?\n]|(?:,|\s+and|\s+but|\s+while)\s+(?=i(?:'m|\s+am)\b|{_OWNER}\s+{_GAP}{_REL}\b)",
-                            _F)
+_CLAUSE_END_RE = re.compile(rf"[.;!?\n—–]|\s-\s|(?:,(?:\s+(?:and|but|while))?|\s+and|\s+but|\s+while)\s+"
+                            rf"(?=i(?:'m|\s+am)\b|{_OWNER}\s+{_GAP}{_REL}\b|{_ABOUT}\b)", _F)
 
 
 def other_person_spans(text: str) -> list[tuple[int, int]]:
     """Spans of ``text`` that speak only of someone other than the person the message asks about."""
+    for_patient = _FOR_PATIENT_RE.search(text) is not None
     for_relative = _FOR_RELATIVE_RE.search(text) is not None or (
-        _RELATIVE_RE.search(text) is not None and _PRONOUN_TARGET_RE.search(text) is not None)
+        not for_patient and _RELATIVE_RE.search(text) is not None and _PRONOUN_TARGET_RE.search(text) is not None)
     for_self = _FOR_SELF_RE.search(text) is not None
+    if not for_relative and not for_self and for_patient:
+        return [(start + len(words) - len(words.lstrip()), start + len(words.rstrip()))
+                for start, words in _clauses(text)
+                if _ANY_RELATIVE_RE.search(words) is not None and _PATIENT_WORD_RE.search(words) is None
+                and _FOR_PATIENT_RE.search(words) is None]
     if for_relative == for_self:  # no target, or both: nothing is set aside
         return []
     spans = []

@@ -78,7 +78,8 @@ def _shown(field: str, value: Any) -> str:
     return f"{label} {value:g}" if isinstance(value, float) else f"{label} {value}"
 
 
-_MISSING_FOR = {"age_at_least_years": "age_years", "weight_kg": "weight", "weight_lb": "weight",
+_MISSING_FOR = {"age_at_least_years": "age_years", "age_below_years": "age_years", "weight_kg": "weight",
+                "weight_lb": "weight",
                 "egfr": "renal_function", "ckd_stage": "renal_function"}
 """The missing-fact name to ask for when a fact was stated with two values."""
 

@@ -78,6 +78,8 @@ def classify_age(facts: PatientFacts) -> Classification:
         return Classification(facts.age_group, "as stated", f"stated as {facts.age_group}")
     if facts.age_at_least_years is not None and facts.age_at_least_years >= 18:
         return Classification("adult", basis, f"age at least {facts.age_at_least_years:g} years → adult")
+    if facts.age_below_years is not None and facts.age_below_years <= 18:
+        return Classification("child", basis, f"age under {facts.age_below_years:g} years → child")
     return Classification(None, basis, "age unknown")
 
 

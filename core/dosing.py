@@ -26,6 +26,8 @@ def _age_inputs(facts: PatientFacts) -> dict[str, float | str | None]:
     out: dict[str, float | str | None] = {"age_years": facts.age_years, "age_group": facts.age_group}
     if facts.age_at_least_years is not None:
         out["age_at_least_years"] = facts.age_at_least_years
+    if facts.age_below_years is not None:
+        out["age_below_years"] = facts.age_below_years
     return out
 
 
@@ -173,6 +175,8 @@ def _upa_population(facts: PatientFacts) -> tuple[Criterion, Criterion]:
         age = crit(name, "met" if facts.age_years >= min_age else "not_met", f"age {facts.age_years:g} years")
     elif facts.age_at_least_years is not None and facts.age_at_least_years >= min_age:
         age = crit(name, "met", f"age at least {facts.age_at_least_years:g} years")
+    elif facts.age_below_years is not None and facts.age_below_years <= min_age:
+        age = crit(name, "not_met", f"age under {facts.age_below_years:g} years")
     elif facts.age_group == "adult" and min_age <= 18:
         age = crit(name, "met", "stated adult")
     else:
@@ -198,6 +202,8 @@ def _upadacitinib(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decisio
               "inadequate_response": facts.inadequate_response}
     if facts.age_at_least_years is not None:
         inputs["age_at_least_years"] = facts.age_at_least_years
+    if facts.age_below_years is not None:
+        inputs["age_below_years"] = facts.age_below_years
     start = Dose(drug="upadacitinib", phase="start", low=15, unit="mg", route="oral", frequency="once daily")
     if age_ok.status == "not_met" or weight_ok.status == "not_met":
         failed = age_ok if age_ok.status == "not_met" else weight_ok
@@ -227,7 +233,8 @@ def _upadacitinib(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decisio
     old = facts.age_65_or_older
     age65 = crit("age <65 years", "unknown" if old is None else "not_met" if old else "met",
                  f"age {facts.age_years:g} years" if facts.age_years is not None else
-                 f"age at least {facts.age_at_least_years:g} years" if old else "age not given")
+                 f"age at least {facts.age_at_least_years:g} years" if old else
+                 f"age under {facts.age_below_years:g} years" if old is False else "age not given")
     population = "" if weight_ok.status == "met" and age_ok.status == "met" else (
         f" (The guideline gives upadacitinib for {_population_text('upadacitinib')}"
         f"; {'; '.join(c.detail for c in (age_ok, weight_ok) if c.status == 'unknown')}.)")

@@ -35,6 +35,7 @@ FirstLineBarrier = Literal["unavailable", "unaffordable", "contraindicated"]
 FACT_RANGES: dict[str, tuple[float, bool, float, str]] = {
     "age_years": (0, True, 120, "years"),
     "age_at_least_years": (0, True, 120, "years"),
+    "age_below_years": (0, False, 121, "years"),
     # 0.3 kg: below the smallest live newborn; "0.0001 kg" is a typo, not a patient (it gave "0-0 mg/day")
     "weight_kg": (0.3, True, 400, "kg"),
     "weight_lb": (0.7, True, round(400 / LB_TO_KG, 1), "lb"),
@@ -65,6 +66,8 @@ class PatientFacts(BaseModel):
     """Age in years (0–120)."""
     age_at_least_years: float | None = None
     """A lower bound on the age when no exact age is given ("in her seventies" → 70, "over 65" → 65)."""
+    age_below_years: float | None = None
+    """An upper bound, exclusive, when no exact age is given ("a child under 12" → 12; born 2019 → below 8)."""
     age_group: AgeGroup | None = None
     """'adult' or 'child' when stated without a number (adult = 18 years or older)."""
     weight_kg: float | None = None
@@ -179,6 +182,15 @@ class PatientFacts(BaseModel):
                                 f"{self.age_at_least_years:g}; give the age once")
             if self.age_group == "child" and self.age_at_least_years >= 18:
                 problems.append(f"age_group 'child' contradicts age_at_least_years {self.age_at_least_years:g}")
+        if self.age_below_years is not None:
+            if self.age_years is not None and self.age_years >= self.age_below_years:
+                problems.append(f"age_years {self.age_years:g} is not below age_below_years "
+                                f"{self.age_below_years:g}; give the age once")
+            if self.age_at_least_years is not None and self.age_at_least_years >= self.age_below_years:
+                problems.append(f"age_at_least_years {self.age_at_least_years:g} is not below age_below_years "
+                                f"{self.age_below_years:g}; give the age once")
+            if self.age_group == "adult" and self.age_below_years <= 18:
+                problems.append(f"age_group 'adult' contradicts age_below_years {self.age_below_years:g}")
         if self.egfr is not None and self.ckd_stage is not None:
             from .classify import ckd_stage_for_egfr
 
@@ -217,6 +229,8 @@ class PatientFacts(BaseModel):
             return self.age_group == "adult"
         if self.age_at_least_years is not None and self.age_at_least_years >= 18:
             return True
+        if self.age_below_years is not None and self.age_below_years <= 18:
+            return False
         return None
 
     @property
@@ -226,6 +240,8 @@ class PatientFacts(BaseModel):
             return self.age_years >= 65
         if self.age_at_least_years is not None and self.age_at_least_years >= 65:
             return True
+        if self.age_below_years is not None and self.age_below_years <= 65:
+            return False
         return None
 
     def known(self) -> dict[str, Any]:

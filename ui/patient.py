@@ -36,6 +36,7 @@ FIELD_LABELS: dict[str, str] = {
     "pregnancy_or_planning": "Pregnant or planning pregnancy",
     "pregnancy_possible": "Pregnancy possible, not excluded",
     "age_at_least_years": "Age at least (years)",
+    "age_below_years": "Age under (years)",
     "current_drug": "Current systemic agent",
     "current_dose_mg": "Current dose (mg)",
     "weeks_on_treatment": "Weeks on current agent",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+from datetime import date
 from typing import Any
 
 import pytest
@@ -1155,3 +1157,67 @@ def test_two_pitfalls_named_in_one_message_both_fire() -> None:
 ])
 def test_ages_in_months_and_hyphenated_words(text: str, age: float) -> None:
     assert extract(text).facts.get("age_years") == age
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    ("DOB 14 May 2019", {"age_years": 7}),                              # a whole date: the exact age
+    ("DOB 14/05/2019", {"age_years": 7}),                               # 14 can only be the day
+    ("DOB 05/04/2019", {"age_years": 7}),                               # either order gives the same age
+    ("born 2019-05-14", {"age_years": 7}),                              # ISO order
+    ("born 2019", {"age_at_least_years": 6, "age_below_years": 8}),     # a year only: both bounds
+    ("born in December 2014", {"age_at_least_years": 11, "age_below_years": 13}),  # the birthday month is now
+    ("DOB 1961", {"age_at_least_years": 64, "age_below_years": 66}),    # 64 or 65: never read as 65 or older
+])
+def test_dates_of_birth_give_an_age_or_its_bounds(monkeypatch: pytest.MonkeyPatch, text: str,
+                                                  facts: dict[str, Any]) -> None:
+    monkeypatch.setattr(importlib.import_module("assistant.extract"), "_today", lambda: date(2026, 12, 2))
+    got = extract(text + ", upadacitinib dose?").facts
+    assert {k: got.get(k) for k in ("age_years", "age_at_least_years", "age_below_years") if k in got} == facts
+
+
+@pytest.mark.parametrize(("text", "age"), [
+    ("hi im 16 and want to know the methotrexate dose", 16),   # lower-case "im" without an apostrophe
+    ("Mrs D is 69, on upadacitinib", 69),                       # a title and a name
+    ("Mr. Okafor is 71 - upadacitinib?", 71),                   # a title with a full stop
+])
+def test_everyday_statements_of_age(text: str, age: float) -> None:
+    assert extract(text).facts.get("age_years") == age
+
+
+def test_an_intramuscular_dose_is_not_an_age() -> None:
+    assert "age_years" not in extract("Kenalog IM 40 for a flare?").facts
+
+
+@pytest.mark.parametrize(("text", "current", "requested"), [
+    ("upadacitinib 15 mg not enough after 16 weeks. 30 mg next?", 15, 30),   # the first said to fail
+    ("Upadacitinib 15 mg hasn't worked. Can we push her to 30?", 15, 30),   # the proposal without its unit
+    ("Rinvoq 15 mg, not cutting it, 30?", 15, 30),                           # a bare number asked about
+])
+def test_a_failing_amount_then_a_proposed_one_is_an_increase(text: str, current: float, requested: float) -> None:
+    e = extract(text)
+    assert (e.facts.get("current_dose_mg"), e.requested_dose_mg, e.escalation) == (current, requested, True)
+
+
+def test_a_proposal_before_the_current_dose_is_not_reversed() -> None:
+    e = extract("Can I go up to upadacitinib 45 mg once daily for a 40-year-old with inadequate response on 30 mg?")
+    assert e.requested_dose_mg == 45 and e.facts.get("current_dose_mg") != 45
+
+
+@pytest.mark.parametrize("text", [
+    "double it?", "can I double that?", "twice the dose?",
+])
+def test_doubling_is_an_increase(text: str) -> None:
+    assert extract("on upadacitinib 15 mg, " + text).escalation
+
+
+@pytest.mark.parametrize(("text", "absent"), [
+    # the patient's relative, with the patient named as the target
+    ("My patient is a 34-year-old man - his sister is pregnant, but this question is about him. MTX dose for him?",
+     "pregnancy_or_planning"),
+    # the asker's child, with the asker named as the target
+    ("I'm 38 and starting Dupixent. My 8-year-old son has eczema too, but this is about me - what dose?",
+     "age_below_years"),
+])
+def test_what_is_said_of_someone_else_is_set_aside_when_the_target_is_named(text: str, absent: str) -> None:
+    facts = extract(text).facts
+    assert absent not in facts and facts.get("age_years") in (34, 38)

@@ -83,6 +83,22 @@ GROUPS: dict[str, tuple[tuple[str, str], tuple[str, ...]]] = {
         "what do I monitor on prednisone for AD?",
         "is prednisone safe for an AD flare?",
     )),
+    # an increase of upadacitinib at 65 or older, asked in the ways people ask for one (with and without units)
+    "older-upadacitinib-increase": (("DOSE-UPADACITINIB-ESCALATION", "block"), (
+        "70 yo on upadacitinib 15 mg, not responding. Increase to 30 mg?",
+        "70 yo, upadacitinib 15 mg not enough after 16 weeks. 30 mg next?",
+        "70 yo, upadacitinib 15 mg hasn't worked. Can we push her to 30?",
+        "70 yo on upadacitinib 15 mg, not cutting it. double it?",
+        "70 yo on Rinvoq 15 mg, still flaring: go up to 30?",
+    )),
+    # a date of birth that puts the patient under 12, whatever is asked
+    "born-2019-upadacitinib": (("DOSE-UPADACITINIB", "block"), (
+        "born 2019: upadacitinib dose?",
+        "born 2019: is upadacitinib an option?",
+        "born 2019: can I start upadacitinib?",
+        "born 2019: what do I monitor on upadacitinib?",
+        "born 2019: is upadacitinib safe?",
+    )),
     "cyclosporine-per-kg": (("DOSE-CYCLOSPORINE", "block"), (
         "cyclosporine at 6 mg/kg/day - dose ok?",
         "cyclosporine at 6 mg/kg/day - is it an option?",

@@ -52,6 +52,8 @@ STEROIDS = ("clobetasol 0.05%", "triamcinolone 0.1%", "hydrocortisone 1%", "hydr
 FACT_FIELDS: dict[str, st.SearchStrategy[Any]] = {
     "age_years": _ranged("age_years", (0, 11, 11.99, 12, 17, 17.99, 18, 64, 64.99, 65, 120)),
     "age_at_least_years": _ranged("age_at_least_years", (12, 18, 60, 64, 65, 70)),
+    # an upper bound (a year of birth, "a child under 12"): 12, 18 and 65 are the thresholds it can settle
+    "age_below_years": _ranged("age_below_years", (8, 12, 13, 18, 19, 65, 66)),
     "age_group": st.sampled_from(("adult", "child")),
     "weight_kg": _ranged("weight_kg", (0.5, 39.9, 39.99, 40, 70, 400)),
     "weight_lb": _ranged("weight_lb", (1, 88, 88.2, 154, 881.8)),
@@ -101,6 +103,13 @@ def _consistent(raw: dict[str, Any]) -> dict[str, Any]:
         d.pop("weight_lb", None)  # one weight (lb-only patients still occur when kg is absent)
     if "age_years" in d and "age_at_least_years" in d:
         d["age_at_least_years"] = min(d["age_at_least_years"], d["age_years"])
+    if "age_below_years" in d:
+        if "age_years" in d:
+            d["age_below_years"] = max(d["age_below_years"], d["age_years"] + 1)
+        if "age_at_least_years" in d:
+            d["age_below_years"] = max(d["age_below_years"], d["age_at_least_years"] + 1)
+        if d.get("age_group") == "adult" and d["age_below_years"] <= 18:
+            d["age_below_years"] = 19
     if "age_years" in d and "age_group" in d:
         d["age_group"] = "adult" if d["age_years"] >= 18 else "child"
     if d.get("age_group") == "child" and d.get("age_at_least_years", 0) >= 18:
