@@ -250,6 +250,14 @@ class Conversation(BaseModel):
         if (bare is not None and extraction.intent is None and not new_facts and self.last_numeric == ("age_years",)
                 and "age_years" in self.facts and _PLAUSIBLE_AGE[0] < bare <= _PLAUSIBLE_AGE[1]):
             new_facts = {"age_years": int(bare) if bare == int(bare) else bare}  # "and 65?" after an age change
+        elif bare is not None and extraction.intent is None and not new_facts and bare > 0 and (
+                self.requested_dose_mg_per_kg_day is not None or self.requested_dose_mg is not None):
+            # "Neoral 4 mg/kg/day for 70 kg - ok?" then "what about 6?": the same question for another amount, in the
+            # unit the amount was asked in
+            if self.requested_dose_mg_per_kg_day is not None:
+                extraction = extraction.model_copy(update={"requested_dose_mg_per_kg_day": bare})
+            else:
+                extraction = extraction.model_copy(update={"requested_dose_mg": bare})
         changed, removed = self._merge_facts(new_facts)
         numeric = tuple(k for k, v in changed.items() if isinstance(v, int | float) and not isinstance(v, bool))
         if changed:  # a message that states no fact keeps the last one's reading

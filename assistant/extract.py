@@ -167,10 +167,12 @@ def _fuzzy_drug(token: str) -> str | None:
 # ---------------------------------------------------------------------------------------------- numbers with units
 # words between a measure's name and its value: "eGFR came back 24", "BSA is only 7%", "IGA still 3"
 _LINK = (
-    r"(?:\s*(?:of|is|was|were|=|:|~|about|around|at|approx\.?|approximately|roughly|exactly|precisely|only|just|still|now|currently|"
+    # "IGA, er, two", "BSA maybe 5": a comma and the fillers of dictated speech link a score to its value
+    r"(?:\s*(?:,|um+|uh+|er+m?|ah+|like|maybe|probably|perhaps|"
+    r"of|is|was|were|=|:|~|about|around|at|approx\.?|approximately|roughly|exactly|precisely|only|just|still|now|currently|"
     r"also|again|too|remains?|remained|stays?|stable(?:\s+at)?|unchanged(?:\s+at)?|"
     r"today|down\s+to|up\s+to|(?:dropped|fell|rose|went\s+(?:up|down))\s+to|came\s+back(?:\s+(?:at|as))?|"
-    r"returned(?:\s+(?:at|as))?|measured(?:\s+at)?|reads?|estimated(?:\s+at)?|score)(?![a-z])){0,3}"
+    r"returned(?:\s+(?:at|as))?|measured(?:\s+at)?|reads?|estimated(?:\s+at)?|score)(?![a-z])){0,4}"
 )
 # a value that is not a count of something else ("BSA at 3 visits", "IGA 4 for 2 weeks" keep their own units)
 _NOT_COUNT = r"(?!\.?\d)(?!\s*(?:visits?|appts?|appointments?|consults?|encounters?|clinic\s+visits?|" \
@@ -211,8 +213,9 @@ _FROM_TO_RE = _c(
     + _DOSE_UNITLESS_END
 )
 _BSA_RE = _c(
-    r"\b(?:t?bsa|body\s+surface\s+area)" + _LINK + r"\s*" + _N + _NOT_COUNT + r"\s*(?:%|percent|per\s+cent)?"
-    + r"|" + _N + r"\s*(?:%|percent|per\s+cent)\s*(?:of\s+)?(?:(?:her|his|their|the|total|affected)\s+)?"
+    r"\b(?:t?bsa|body\s+surface(?:\s+area)?(?:\s+involved|\s+involvement)?)" + _LINK + r"\s*" + _N + _NOT_COUNT
+    + r"\s*(?:%|percent|per\s+cent)?"
+    + r"|" + _N + r"\s*(?:%|percent|per\s+cent)\s*(?:of\s+)?(?:(?:her|his|their|the|my|your|total|affected)\s+)?"
     r"(?:t?bsa|body|skin)\b"
 )
 _EGFR_RE = _c(
@@ -231,7 +234,10 @@ _SEVERE_RENAL_RE = _c(
     r"insufficiency|dysfunction)|ckd)\b|\b(?:renal|kidney)\s+failure\b"
 )
 _NOT_SEVERE_RENAL_RE = _c(
-    r"\b(?:normal\s+(?:renal|kidney)\s+function|normal\s+kidneys|(?:renal|kidney)\s+function\s+(?:is\s+)?normal|"
+    r"\b(?:normal\s+(?:renal|kidney)\s+(?:function|fx|fxn|labs?)|normal\s+kidneys|normal\s+e?gfr|"
+    # "kidney fx normal", "kidneys fine", "renal function unremarkable", "creatinine normal"
+    r"(?:renal|kidney)\s+(?:function|fx|fxn|labs?)\s+(?:is\s+|are\s+|was\s+)?(?:normal|fine|ok|okay|good|unremarkable|nl)|"
+    r"kidneys?\s+(?:is\s+|are\s+)?(?:normal|fine|ok|okay|good|healthy)|(?:creatinine|cr|e?gfr)\s+(?:is\s+)?(?:normal|nl)|"
     r"no\s+(?:renal|kidney)\s+(?:impairment|disease|problems|issues)|(?:mild|moderate)(?:ly)?\s+"
     r"(?:impaired\s+renal\s+function|(?:renal|kidney)\s+(?:impairment|disease|insufficiency)))\b"
 )
@@ -241,7 +247,8 @@ _IGA_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4}
 _NRS_RE = _c(
     r"\b(?:pp-?)?nrs(?![a-z])" + _LINK + r"\s*" + _N + _NOT_COUNT + r"(?:\s*/\s*10\b|\s+out\s+of\s+10\b)?"
     + r"|\b(?:itch(?:ing|iness)?|pruritus|itchy)\s+(?:nrs\s+|score\s+|severity\s+)?(?:is\s+|of\s+|at\s+|=\s*|:\s*|"
-    r"rated\s+(?:at\s+)?)?" + _N + r"\s*(?:/\s*10|out\s+of\s+10|from\s+10|of\s+10)\b"
+    r"rated\s+(?:at\s+)?)?(?:maybe\s+|about\s+|around\s+|probably\s+|like\s+|only\s+)?" + _N
+    + r"\s*(?:/\s*10|out\s+of\s+10|from\s+10|of\s+10)\b"
     + r"|\b(?:itch(?:ing|iness)?|pruritus)\s+(?:nrs|score|rated(?:\s+at)?)\s*(?:of|is|=|:)?\s*" + _N
     + r"|" + _N + r"\s*(?:/\s*10|out\s+of\s+10)\s+(?:itch|itching|pruritus)\b"
 )
@@ -487,7 +494,10 @@ _PREG_TRUE_RE = _c(
     r"ivf|in\s+vitro\s+fertili[sz]ation|fertility\s+treatment|embryo\s+transfer|egg\s+retrieval|"
     r"expecting\s+(?:a\s+baby|twins|her\s+(?:first|second|third)\s+(?:baby|child))|"
     # "as of yesterday's positive pregnancy test, is expecting"
-    r"positive\s+pregnancy\s+test|pregnancy\s+test\s+(?:was\s+|is\s+|came\s+back\s+)?positive|"
+    # "her urine hCG came back positive", "UPT +ve", "positive beta-hCG"
+    r"positive\s+(?:urine\s+|serum\s+|home\s+)?(?:pregnancy\s+test|(?:beta[\s-]?|b-?|β-?)?hcg|upt)|"
+    r"(?:pregnancy\s+test|(?:beta[\s-]?|b-?|β-?)?hcg|upt)\s+(?:test\s+)?(?:was\s+|is\s+|came\s+(?:back\s+)?|"
+    r"returned\s+|now\s+)?(?:positive|\+ve|\+)|"
     r"(?:she|who|patient|pt)\b[^.;?!\n]{0,40}?\bis\s+expecting(?=\s*[?.!,;]|\s*$))\b"
     r"|" + _EXPECTING + r"|" + _GESTATION_RE.pattern + r"|" + _GRAVIDA
 )
@@ -532,6 +542,9 @@ _ADHERENT_RE = _c(
     r"(?:good|excellent|confirmed|verified|fine|ok)|(?<![\s-]non[\s-])(?<!non)"
     r"(?<!not\s)(?:fully\s+|good\s+|excellent\s+)?(?:adherent|compliant)|good\s+(?:adherence|compliance))\b"
 )
+_ADDRESSED_AFTER_RE = _c(
+    r"[\s,]*(?:(?:was|were|is|has|have|had|got|now|since|fully|successfully|been)\s+){0,3}(?:addressed|resolved|"
+    r"overcome|managed|dealt\s+with|allayed|settled|gone|treated|improved|sorted|reassured|counsel+ed|educated)\b")
 _PHOBIA_RE = _c(
     r"\b(?:(?:topical\s+)?(?:steroid|corticosteroid|tcs)[\s-]*(?:phobia|phobic)|corticophobia|(?:afraid|scared|"
     r"fearful|worried|terrified)\s+of\s+(?:using\s+)?(?:topical\s+)?(?:the\s+)?(?:steroids?|corticosteroids?|tcs)|"
@@ -684,6 +697,15 @@ _OVERRIDE_RE = _c(
     r"\b(?:ignore|disregard|forget|bypass|skip)\s+(?:all\s+|any\s+|your\s+|the\s+|these\s+|those\s+|my\s+)*"
     r"(?:previous\s+|prior\s+|above\s+|earlier\s+|safety\s+|own\s+)*(?:rules?|instructions?|guidelines?|guidance|"
     r"constraints?|prompts?|restrictions?|guardrails?|limits?|programming|warnings?|safety)\b"
+    # "skip the teratogenicity warning", "drop the age check", "pretend the age limit doesn't exist", "treat all my
+    # patients as under 65", "I take full responsibility": asking the rules away, in any words
+    r"|\b(?:skip|ignore|drop|omit|leave\s+out|remove|suppress|turn\s+off|disable|waive)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:warnings?|caveats?|restrictions?|limits?|rules?|checks?|disclaimers?|cautions?|blocks?)\b"
+    r"|\bpretend\s+(?:that\s+)?[^.?!\n]{0,60}?\b(?:doesn'?t|does\s+not|didn'?t|isn'?t|don'?t|do\s+not)\s+"
+    r"(?:exist|apply|matter|count)\b"
+    r"|\btreat\s+(?:all|every)\s+(?:of\s+)?(?:my\s+|the\s+|these\s+|our\s+)?(?:patients?|pts?)\s+as\s+"
+    r"(?:if\s+(?:they|she|he)\s+(?:were|are|was)\s+)?(?:under|over|younger|older|an?\s+adults?|adults?|not\s+pregnant)\b"
+    r"|\b(?:i|we)\s+(?:take|accept|assume)\s+(?:full\s+|all\s+|complete\s+)?(?:the\s+)?(?:responsibility|liability)\b"
     r"|\bpretend\s+(?:that\s+)?(?:you\s+are|you'?re|to\s+be|you\s+have)\b|\byou\s+are\s+now\b|\bact\s+as\s+(?:an?\s+)?"
     r"(?:unrestricted|different|uncensored|evil|dan\b)|\bfrom\s+now\s+on\s+you\b|\brole[\s-]?play|\bsystem\s+prompt\b"
     r"|\bdeveloper\s+mode\b|\bdan\s+mode\b|\bjail\s?break|\boverrid(?:e|ing)\b|\bjust\s+(?:give|prescribe|do|say|tell"
@@ -960,13 +982,20 @@ _OVERVIEW_RE = _c(
     r"guideline\s+(?:say|says|recommend\w*)|key\s+points|big\s+picture|algorithm|approach\s+to|walk\s+me\s+through|"
     r"in\s+general|general\s+(?:approach|principles))\b"
 )
+# "a week of cephalexin 'just in case' before starting": an antibiotic with no infection to treat
+_OTHER_COURSE_AFTER_RE = _c(
+    r"\s*(?:later\b|on\b(?=\s*,)|(?:of|on)\s+(?:oral\s+|po\s+|iv\s+|systemic\s+)?(?:" + _ABX_NAMES_EARLY
+    + r"|antibiotics?|abx|antivirals?|acyclovir|aciclovir|valacyclovir|valaciclovir|famciclovir)\b)")
+_PRECAUTION_WORDS = (r"just\s+in\s+case|as\s+a\s+precaution|precaution\w*|pre-?emptive\w*|"
+                     r"to\s+be\s+(?:on\s+the\s+)?safe(?:\s+side)?|cover\s+(?:him|her|them|the\s+start)")
 _ABX_NAMES = (
     r"doxycycline|doxy|minocycline|cephalexin|cefalexin|keflex|cefadroxil|augmentin|amoxicillin(?:[\s-]clavulanate)?|"
     r"clindamycin|bactrim|septra|tmp[\s-]?smx|dicloxacillin|flucloxacillin|azithromycin|erythromycin|penicillin"
 )
 _PREVENT_WORDS = (
     r"prevent\w*|stop\w*\s+(?:the\s+)?(?:flares?|it|recurrence)|flares?|coming\s+back|recur\w*|relaps\w*|long[\s-]term|"
-    r"prophyla\w*|maintenance|routine\w*|coloni[sz]\w*|staph|suppress\w*|chronic(?:ally)?|ongoing|indefinitely"
+    r"prophyla\w*|maintenance|routine\w*|coloni[sz]\w*|staph|suppress\w*|chronic(?:ally)?|ongoing|indefinitely|"
+    + _PRECAUTION_WORDS
 )
 _ANTIHISTAMINES = (
     r"antihistamines?|anti-histamines?|benadryl|diphenhydramine|cetirizine|levocetirizine|zyrtec|xyzal|hydroxyzine|"
@@ -1574,6 +1603,9 @@ def _durations(s: _State, has_current: bool) -> None:
             continue
         if s.text[m.start():m.end()] != s.work[m.start():m.end()]:
             continue  # "122AGE0MO": the number and the unit are joined only across a consumed span
+        if _OTHER_COURSE_AFTER_RE.match(s.text, m.end()):
+            s.consume(m)  # "a week of cephalexin", "two weeks later": an antibiotic's course or a time point
+            continue
         amount = _num(raw) if raw[0].isdigit() else _word_number(raw)
         unit = unit.lower()
         if unit in ("w", "d", "mo") and raw[0].isdigit() is False:
@@ -1711,7 +1743,9 @@ def _flags(s: _State, mentions: list[tuple[int, Drug, str]]) -> None:
     for field, regex in (("qol_impaired", _QOL_TRUE_RE), ("psychosocial_impact", _PSYCHO_RE),
                          ("steroid_phobia", _PHOBIA_RE), ("acute_severe_flare", _FLARE_RE)):
         m = regex.search(text)
-        if m and not _negated(text, m.start()):
+        if m and _ADDRESSED_AFTER_RE.match(text, m.end()):
+            s.fact(field, False, f"{m.group(0)} addressed")  # "steroid phobia addressed w/ education 6 wks ago"
+        elif m and not _negated(text, m.start()):
             s.fact(field, True, m.group(0))
         elif m:
             s.fact(field, False, f"not {m.group(0)}")
@@ -1811,11 +1845,12 @@ _PREGNANCY_SAFETY_RE = _c(
     r"|\b(?:baby|fetus|foetus|pregnan\w*)\b[^.?!\n]{0,40}?\b(?:safe\w*|hurt\w*|harm\w*|risk\w*|ok|okay)\b"
     r"|\bpregnan\w*\b[^?\n]{0,60}?\b(?:stay\w*\s+on|keep\s+(?:her\s+|him\s+)?on|keep\s+taking|continu\w*)\b"
     # "Pregnant, 2nd trimester - can cyclosporine be used safely?"
-    r"|\bpregnan\w*\b[^.?!\n]{0,80}?\b(?:used\s+safely|safe\w*|ok|okay|harm\w*|risk\w*)\b")
+    r"|\b(?:pregnan\w*|conceiv\w*|conception|ttc)\b[^.?!\n]{0,80}?\b(?:used\s+safely|safe\w*|ok|okay|fine|harm\w*|"
+    r"risk\w*|compatible)\b")
 _ITCH_RE = _c(r"\b(?:itch\w*|prurit\w*|scratch\w*|sleep\w*|nights?)\b")
 _PROPHYLAXIS_WORDS = (  # narrower than _PREVENT_WORDS: "keflex for a staph flare" treats, it does not prevent
     r"prevent\w*|prophyla\w*|long[\s-]term|maintenance|routine\w*|suppress\w*|chronic(?:ally)?|ongoing|"
-    r"indefinitely|coming\s+back|recur\w*|relaps\w*|coloni[sz]\w*|decoloni[sz]\w*"
+    r"indefinitely|coming\s+back|recur\w*|relaps\w*|coloni[sz]\w*|decoloni[sz]\w*|" + _PRECAUTION_WORDS
 )
 _ABX_PREVENT_RE = _c(
     r"\b(?:" + _ABX_NAMES + r"|antibiotics?|abx)\b[^.?!\n]{0,60}?\b(?:" + _PROPHYLAXIS_WORDS + r")\b|\b(?:"
@@ -1858,6 +1893,18 @@ def _named_pitfall(text: str) -> PitfallTopic | None:
     return found[0] if found else None
 
 
+# "FHx: psoriasis", "family history of lupus": another person's disease, not the patient's indication ("my son
+# has psoriasis" may well be the patient's, so a relative alone is not enough)
+_FAMILY_BEFORE_RE = _c(r"\b(?:family\s+(?:history|hx)|fhx|fh\b)[^.;!?\n]*$")
+
+
+_ASKS_AMOUNT_RE = _c(
+    r"\b(?:what|which|how\s+much|how\s+many|recommended|usual|typical|standard|starting|right|correct|appropriate)\b"
+    r"[^.?!\n]{0,40}\b(?:dos(?:e|es|ing|age)|mg|milligrams?|regimen|taper|schedule|amount)\b"
+    r"|\bdos(?:e|es|ing|age)\b(?:\s+(?:for|of|in|to\s+use)\b[^.?!\n]{0,40})?\s*(?:\?|$)"
+    r"|\bhow\s+(?:long|often|fast|quickly)\b|\bmg/kg\b")
+
+
 def _intent(
     s: _State, mentions: list[tuple[int, Drug, str]], drug: Drug | None, requested: float | None,
     frequency: str | None, escalation: bool, other_agent: bool,
@@ -1872,7 +1919,10 @@ def _intent(
 
     if _CREATIVE_RE.search(text):
         return "out_of_scope", None, False
-    if _OTHER_DISEASE_RE.search(text) and not ad:
+    # BSA, IGA, itch NRS and a topical-steroid trial are the guideline's own measures of atopic dermatitis
+    ad = ad or sum(f in s.facts for f in ("bsa_percent", "iga", "pruritus_nrs", "topical_trial_days")) >= 2
+    if not ad and any(not _FAMILY_BEFORE_RE.search(text, max(0, m.start() - 40), m.start())
+                      for m in _OTHER_DISEASE_RE.finditer(text)):
         return "out_of_scope", None, False
     # "AZA maintenance for autoimmune hepatitis": another indication, unless AD is named as the indication too
     if _INDICATION_RE.search(text) and not any(
@@ -1898,7 +1948,11 @@ def _intent(
             if regex.search(text):
                 pitfall = topic
                 break
-    infection = bool(s.facts.get("bacterial_superinfection") or s.facts.get("eczema_herpeticum"))
+    # an infection already treated ("resolved with cephalexin") makes a start question a checklist one only while
+    # no dose is asked ("… cleared. Dupixent dose?" asks the dose)
+    infection = bool(s.facts.get("bacterial_superinfection") or s.facts.get("eczema_herpeticum")) and (
+        s.facts.get("infection_treated") is not True or (
+            requested is None and _DOSE_WORDS_RE.search(text) is None and not escalation))
     checklist = any(f in s.facts for f in _CHECKLIST_FACTS)
     on_drug = "current_drug" in s.facts or "weeks_on_treatment" in s.facts
     barriers = s.facts.get("first_line_barriers") or ()
@@ -1950,7 +2004,7 @@ def _intent(
     elif test_on_drug and not infection:
         intent = "monitoring"
     elif _PRE_SYSTEMIC_RE.search(text) or (infection and (_START_RE.search(text) or drug is not None)) \
-            or checklist_start:
+            or (checklist_start and not dose_words):  # "can we start it now, and at what dose?" asks the dose
         intent = "pre_systemic"
     elif requested is not None or escalation or frequency is not None or dose_words:
         intent = "dose"
@@ -1993,6 +2047,10 @@ def _intent(
     if intent != "pitfalls":
         # a named antihistamine for itch, or an antibiotic to prevent flares, is a pitfall whatever else is asked
         pitfall = _named_pitfall(text)
+    if drug == "systemic_corticosteroids" and intent == "dose" and _ASKS_AMOUNT_RE.search(text) is None:
+        # "stay on Deltasone 10 mg long-term - reasonable?", "would an IM Kenalog 40 shot be reasonable?": a judgement
+        # on the agent, which the guideline answers (against), not a request for an amount it never gives
+        intent = "choice"
     if drug == "systemic_corticosteroids" and intent not in ("dose", "pre_systemic", "monitoring") \
             and _STEROID_RISK_RE.search(text):
         intent = "adverse_effects"  # "the downsides of a steroid burst": their adverse effects, as the guideline says

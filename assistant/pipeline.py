@@ -197,7 +197,7 @@ class Assistant:
             intent in (None, "general") and drug is None and not extraction.facts and abstain)
         if off_topic and not extraction.override_attempt:
             return self._base(question, status="out_of_scope", answer=OUT_OF_SCOPE_TEXT, **common)
-        unread = unread_numbers(question, extraction, turn.changed)
+        unread = unread_numbers(question, turn.extraction, turn.changed)
         if unread and not extraction.facts and extraction.drug is None and extraction.intent in (None, "general"):
             # the message carried a number and nothing else we could read: ask, never answer as if unsaid
             note = unread_note(unread, answered=False)

@@ -29,8 +29,9 @@ def unread_numbers(question: str, extraction: Extraction, applied: Mapping[str, 
         field, _, span = item.partition(":")
         if field not in ("bare_number", "unreadable_number"):  # "7e1 kg" was seen, never used: it must be named
             used |= numbers_in(span)
-    if extraction.requested_dose_mg is not None:
-        used.add(round(float(extraction.requested_dose_mg), 2))
+    for requested in (extraction.requested_dose_mg, extraction.requested_dose_mg_per_kg_day):
+        if requested is not None:
+            used.add(round(float(requested), 2))
     for value in [*extraction.facts.values(), *(applied or {}).values()]:
         if isinstance(value, int | float) and not isinstance(value, bool):
             used.add(round(float(value), 2))

@@ -11,7 +11,7 @@ from .decision import CoreResult, Decision, Status, Verdict
 from .drugs import drug_info
 from .eligibility import eligibility_decisions
 from .facts import PatientFacts
-from .findings import agent_doses, findings
+from .findings import ASKS_FIRST, agent_doses, findings
 from .pitfalls import pitfall_decisions
 from .query import Query, Topic
 from .rulebook import Rulebook
@@ -117,13 +117,17 @@ def assess(book: Rulebook, facts: PatientFacts, query: Query) -> CoreResult:
                  for d in shown]
     blocks = [d for d in shown if d.severity == "block"]
     answering = [d for d in shown if d.verdict == "pregnancy_not_addressed"] if pregnancy_answers else []
-    primary: Decision | None = blocks[0] if blocks else next(iter(answering or asked or shown), None)
+    # a caution that cannot be settled without a fact ("a 13-year-old: the weight decides whether upadacitinib is given
+    # at all") asks for it before anything else is answered
+    deciding = [d for d in shown if d.severity == "caution" and (d.rule_id, d.verdict) in ASKS_FIRST]
+    primary: Decision | None = blocks[0] if blocks else deciding[0] if deciding else next(
+        iter(answering or asked or shown), None)
     status: Status = _OUTCOME_STATUS[primary.outcome] if primary is not None else "needs_info"
     missing: list[str] = ["drug"] if query.drug is None and "dose" in (query.topic, *query.also) else []
     if not shown:
         return CoreResult(status="needs_info", decisions=(), missing=tuple(missing), verdict="cant_say")
     for d in shown:  # what was asked, including a finding that answers it (an eligibility caution, say)
-        if d in asked or d.kind in asked_kinds:
+        if d in asked or d.kind in asked_kinds or d is primary:
             missing += [m for m in d.missing if m not in missing]
     return CoreResult(status=status, decisions=tuple(shown), missing=tuple(missing),
                       verdict=_verdict(status, shown, primary))

@@ -28,7 +28,7 @@ from .pitfalls import pitfall_decisions
 from .query import Query
 from .rulebook import Rulebook
 
-__all__ = ["CHECKS", "SEVERITY_BY_VERDICT", "Situation", "agent_doses", "findings", "severity_of"]
+__all__ = ["ASKS_FIRST", "CHECKS", "SEVERITY_BY_VERDICT", "Situation", "agent_doses", "findings", "severity_of"]
 
 SEVERITY_BY_VERDICT: dict[tuple[str, str], Severity] = {
     # (rule id or '*', verdict) -> severity; '*' applies to every rule with that verdict
@@ -55,6 +55,7 @@ SEVERITY_BY_VERDICT: dict[tuple[str, str], Severity] = {
     ("PRE-PHOTOTHERAPY", "action_required"): "caution",
     ("PRE-DOCUMENT-SEVERITY", "action_required"): "caution",
     ("ELIG-SYSTEMIC", "below_threshold_so_far"): "caution",  # scores given all below, the others unknown
+    ("DOSE-UPADACITINIB", "needs_weight"): "caution",  # a child: the weight decides whether it is given at all
     ("*", "restricted_to_15mg"): "caution",          # upadacitinib ≥65 years / severe renal impairment
     ("*", "dose_depends_on_frequency"): "caution",
     ("*", "pregnancy_not_addressed"): "caution",
@@ -62,6 +63,11 @@ SEVERITY_BY_VERDICT: dict[tuple[str, str], Severity] = {
     ("*", "teratogenic_alternative"): "caution",     # pregnancy, no agent named: the teratogenic options
 }
 """Which verdicts are findings, and how severe. Verdicts not listed are ``info``."""
+
+ASKS_FIRST: frozenset[tuple[str, str]] = frozenset({
+    ("DOSE-UPADACITINIB", "needs_weight"),  # a child: the weight decides whether the guideline gives it at all
+})
+"""Cautions that cannot be settled without a missing fact: the answer asks for it first (``needs_info``)."""
 
 
 def severity_of(decision: Decision) -> Severity:

@@ -90,8 +90,8 @@ class DecisionExpect(BaseModel):
 
     @model_validator(mode="after")
     def _something(self) -> DecisionExpect:
-        if self.rule_id is None and self.kind is None and self.severity is None:
-            raise ValueError("a decision expectation needs rule_id, kind or severity")
+        if self.rule_id is None and self.kind is None and self.severity is None and self.drug is None:
+            raise ValueError("a decision expectation needs rule_id, kind, severity or drug")
         return self
 
 
@@ -163,8 +163,8 @@ class GoldenCase(BaseModel):
     """Repeat ``question`` this many times (to build huge inputs without storing them)."""
     messages: list[str | Turn] | None = None
     """A conversation: user messages in order; the case's ``expect`` applies to the last answer."""
-    expect: Expect
-    """The expected (final) answer."""
+    expect: Expect | None = None
+    """The expected (final) answer; may be left out when every turn of ``messages`` that is checked has its own."""
     critical: bool = False
     """A failure could harm a patient: any critical failure fails the run."""
     rubric: list[RubricItem] = Field(default_factory=list)
@@ -182,6 +182,10 @@ class GoldenCase(BaseModel):
             raise ValueError("'messages' must not be empty")
         if self.question_repeat is not None and (self.question is None or self.question_repeat < 1):
             raise ValueError("'question_repeat' needs 'question' and must be ≥ 1")
+        if self.expect is None:
+            last = self.messages[-1] if self.messages else None
+            if not isinstance(last, Turn) or last.expect is None:
+                raise ValueError("give 'expect', or an 'expect' on the last of 'messages'")
         return self
 
     def turns(self) -> list[Turn]:

@@ -159,7 +159,7 @@ def run_case(case: GoldenCase, assistant: Any, *, conversation_factory: Callable
     return CaseResult(
         id=case.id, category=case.category, critical=case.critical, passed=passed, scores=scores,
         question=last.say[:500] + ("…" if len(last.say) > 500 else ""),
-        expected=exp.model_dump(mode="json", exclude_defaults=True),
+        expected=exp.model_dump(mode="json", exclude_defaults=True) if exp is not None else {},
         status=getattr(answer, "status", None), answer=getattr(answer, "answer", "") or "",
         decisions=[_snapshot(d) for d in getattr(answer, "decisions", ()) or ()],
         citations=[f"{c.passage_id}: {c.quote}" for c in getattr(answer, "citations", ()) or ()],

@@ -84,7 +84,7 @@ def passage_of_quote(quote: str) -> str | None:
 
 
 def _expects(case: GoldenCase) -> list[tuple[str, Expect]]:
-    out = [("expect", case.expect)]
+    out = [("expect", case.expect)] if case.expect is not None else []
     for i, m in enumerate(case.messages or []):
         if not isinstance(m, str) and m.expect is not None:
             out.append((f"messages[{i}].expect", m.expect))

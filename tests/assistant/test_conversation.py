@@ -285,3 +285,12 @@ def test_heldout3_conversations(messages: tuple[str, ...], expected: dict[str, A
     _assert_turn(turn, expected)
     if expected["intent"] == "out_of_scope":
         assert conv.intent == "dose" and conv.drug == "azathioprine"  # the previous question stays
+
+
+@pytest.mark.parametrize(("first", "field", "value"), [
+    ("Neoral 4 mg/kg/day split BID for a 70 kg man - ok?", "requested_dose_mg_per_kg_day", 6),  # the unit asked in
+    ("cyclosporine 200 mg twice daily for 70 kg - ok?", "requested_dose_mg", 6),                 # a dose in mg
+])
+def test_a_bare_number_after_a_proposed_dose_is_another_amount(first: str, field: str, value: float) -> None:
+    _, turn = _run(first, "what about 6?")
+    assert getattr(turn, field) == value and turn.drug == "cyclosporine"

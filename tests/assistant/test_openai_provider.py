@@ -501,8 +501,8 @@ def test_provider_constructs_no_client_until_used() -> None:
 def test_merge_fills_only_gaps_backed_by_the_text() -> None:
     from assistant.extract import extract
 
-    # "threescore and ten": an age the offline reader does not read (it now reads "seventy" as 70)
-    question = "Upadacitinib for my patient, aged threescore and ten, eGFR maybe 25"
+    # "threescore and ten" and "kidney filtration sits near 25": an age and an eGFR the offline reader does not read
+    question = "Upadacitinib for my patient, aged threescore and ten, kidney filtration sits near 25"
     offline = extract(question)
     assert offline.intent == "general" and offline.facts == {}  # what the offline reader misses here
     reading = QuestionReading(age_years=70, egfr=25, drug="dupilumab", intent="eligibility", override_attempt=False,

@@ -95,3 +95,26 @@ def test_every_severity_row_names_a_known_rule_or_all() -> None:
 def test_severity_of_an_unlisted_verdict_is_info(ask: Any) -> None:
     (d,) = ask({}, topic="monitoring", drug="cyclosporine").decisions
     assert severity_of(d) == "info" == d.severity
+
+
+@pytest.mark.parametrize("drug", [d for d in ALL if DRUGS[d].pediatric == "population"])
+@pytest.mark.parametrize("topic", TOPICS)
+def test_a_child_whose_weight_decides_the_population_is_asked_for_it_first(ask: Any, drug: Drug, topic: str) -> None:
+    # 13 years: above the minimum age, so only the unknown weight decides whether the guideline gives the agent
+    info = DRUGS[drug]
+    assert info.min_age_years is not None
+    result = ask({"age_years": info.min_age_years + 1}, topic=topic, drug=drug)
+    assert (result.status, result.verdict) == ("needs_info", "cant_say")
+    assert "weight" in result.missing
+
+
+@pytest.mark.parametrize(("facts", "blocked"), [
+    ({"age_at_least_years": 6, "age_below_years": 8}, True),    # born 2019: under 12 whatever the birthday
+    ({"age_below_years": 12}, True),                            # "a child under 12"
+    ({"age_below_years": 13, "weight_kg": 50}, False),          # 11 or 12: not known to be under 12
+])
+@pytest.mark.parametrize("topic", TOPICS)
+def test_an_upper_bound_on_the_age_is_enough_to_block(ask: Any, facts: dict[str, float], blocked: bool,
+                                                      topic: str) -> None:
+    result = ask(facts, topic=topic, drug="upadacitinib")
+    assert (("DOSE-UPADACITINIB", "upadacitinib", "outside_population") in _blocks(result)) is blocked

@@ -99,3 +99,30 @@ def test_question_and_messages_are_exclusive(tmp_path: Path) -> None:
     both = {**_GOOD, "messages": ["a", "b"]}
     with pytest.raises(SuiteError, match="exactly one"):
         load_suite(_write(tmp_path, [both]))
+
+
+@pytest.mark.parametrize(("case", "valid"), [
+    # what the contract documents: a decision matched on its drug alone, expectations only on the turns
+    ({"decisions": [{"drug": "upadacitinib"}]}, True),
+    ({"decisions": [{"outcome": "decided"}]}, False),                # nothing that names a decision
+])
+def test_a_decision_expectation_may_name_only_its_drug(case: dict[str, object], valid: bool) -> None:
+    from evals.models import GoldenCase
+
+    raw = {"id": "x", "category": "c", "question": "q?", "expect": case}
+    if valid:
+        assert GoldenCase.model_validate(raw).expect is not None
+    else:
+        with pytest.raises(ValueError, match="rule_id, kind, severity or drug"):
+            GoldenCase.model_validate(raw)
+
+
+def test_a_conversation_may_carry_its_expectations_on_its_turns() -> None:
+    from evals.models import GoldenCase
+
+    ok = GoldenCase.model_validate({"id": "x", "category": "c", "messages": [
+        {"say": "a", "expect": {"status": "answered"}}, {"say": "b", "expect": {"status": "needs_info"}}]})
+    assert [t.expect.status for t in ok.turns() if t.expect] == ["answered", "needs_info"]
+    with pytest.raises(ValueError, match="an 'expect' on the last of 'messages'"):
+        GoldenCase.model_validate({"id": "x", "category": "c", "messages": [
+            {"say": "a", "expect": {"status": "answered"}}, "b"]})
