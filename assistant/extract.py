@@ -99,6 +99,8 @@ _NOW_RE = re.compile(r"\b(?:now|currently|today|is|he'?s|she'?s|turned|presently
 _PAST_RE = re.compile(r"\b(?:was|were|used\s+to\s+be|previously|formerly|originally|initially|at\s+baseline|"
                       r"last\s+(?:year|month|visit|time)|(?:a\s+)?(?:year|month)s?\s+ago|before\s+(?:that|the)|"
                       r"back\s+then|at\s+diagnosis)\b", re.IGNORECASE)
+_REJECTED_BEFORE_RE = re.compile(r"\b(?:not|rather\s+than|instead\s+of|isn'?t|wasn'?t|never)\s+(?:the\s+)?$",
+                                 re.IGNORECASE)
 _WORD_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "sixteen": 16, "twenty": 20,
@@ -227,7 +229,9 @@ _CKD_RE = _c(
     r"|\bstage\s*(\d+|iv|v|iii|ii|i)(?:a|b)?\s*(?:ckd|chronic\s+kidney\s+disease|kidney\s+disease|renal)"
 )
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
-_DIALYSIS_RE = _c(r"\b(?:on\s+(?:hemo|haemo|peritoneal\s+)?dialysis|(?:hemo|haemo)dialysis|esrd|esrf|"
+_DIALYSIS_RE = _c(r"\b(?:(?:on|started|starts|starting|began|begun|receiving|receives|needs|requires|undergoing|having|"
+                  r"doing)\s+(?:hemo|haemo|peritoneal\s+|renal\s+)?dialysis|peritoneal\s+dialysis|(?:hemo|haemo)dialysis|"
+                  r"dialysis[\s-]dependent|capd|esrd|esrf|renal\s+replacement\s+therapy|"
                   r"end[\s-]stage\s+(?:renal|kidney))\b")
 _SEVERE_RENAL_RE = _c(
     r"\bsevere(?:ly)?\s+(?:impaired\s+renal\s+function|(?:renal|kidney)\s+(?:impairment|disease|failure|"
@@ -277,6 +281,8 @@ _AGE_RE = _c(
     # "52M", "34 f" (a whole number, never "1.73m²" of an eGFR's unit)
     + r"|(?<![\d.,])(\d{1,3})(?![\d.,])\s?([fm])\b(?![/²³-])"
     + r"|(?<![a-z])(?:aged|age\s*(?:is|of|=|:)?)\s*" + _N
+    # "10 y, 30 kg, mycophenolate …": a telegraphic age opening the message
+    + r"|^\W*(\d{1,3})\s*(?:y|yr|yrs)\b(?=\s*[,;:/-])"
 )
 _UNITS_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -665,13 +671,17 @@ _FREQ_RE = _c(
     r"|(?P<every_4_weeks>\bevery\s*(?:4|four)\s*(?:weeks?|wks?)\b|\bq\s?4\s?(?:w|wk|wks|weeks)\b|\bmonthly\b|"
     r"\bevery\s+(?:month|28\s+days)\b|\bonce\s+a\s+month\b)"
     r"|(?P<twice_daily>\btwice[\s-]+(?:a\s+|per\s+)?(?:daily|day)\b|\btwo\s+times\s+(?:a|per)\s+day\b|\bbid\b|"
-    r"\bb\.i\.d\b|\bq\s?12\s?h\b|\bevery\s+12\s+hours\b)"
+    r"\bb\.i\.d\b|\bq\s?12\s?h\b|\bevery\s+12\s+hours\b|"
+    # British and shorthand: "200 mg BD", "b.d.", "2x daily", "12-hourly"
+    r"\bbd\b|\bb\.d\.?(?!\w)|\b2\s*x\s*(?:daily|a\s+day|/\s*day|per\s+day)\b|\b12[\s-]?hourly\b)"
     r"|(?P<twice_weekly>\btwice[\s-]+(?:a\s+|per\s+)?week(?:ly)?\b|\btwo\s+times\s+(?:a|per)\s+week\b|\bbiw\b)"
     r"|(?P<weekly>\bonce[\s-]+(?:a\s+|per\s+)?week(?:ly)?\b|\bweekly\b|\bevery\s+week\b|\bqw(?:k)?\b|"
-    r"(?<=mg)\s*(?:/\s*(?:week|wk)|per\s+week|a\s+week)\b)"
+    r"(?<=mg)\s*(?:/\s*(?:week|wk)|per\s+week|a\s+week)\b|\b1\s*x\s*(?:weekly|a\s+week|/\s*week)\b|"
+    r"\bq\s?(?:1\s?w|7\s?d)(?:ks?|ays)?\b|\bevery\s+7\s+days\b)"
     r"|(?P<daily>\bonce[\s-]+(?:a\s+|per\s+)?(?:daily|day)\b|\bsingle\s+(?:daily|morning|evening|nightly|night[\s-]?time)\s+"
     r"dose\b|\bonce\s+(?:in\s+the\s+(?:morning|evening)|at\s+night|nightly)\b|\bdaily\b|\bevery\s+day\b|\beach\s+day\b|\bqd\b|"
-    r"\bq\.d\b|\bod\b|(?<=mg)\s*(?:/\s*day|per\s+day|a\s+day)\b)"
+    r"\bq\.d\b|\bod\b|(?<=mg)\s*(?:/\s*day|per\s+day|a\s+day)\b|\bmane\b|\bnocte\b|\bq\s?24\s?h\b|"
+    r"\b1\s*x\s*(?:daily|a\s+day|/\s*day)\b)"
     r"|(?P<once>\bsingle[\s-]+(?:dose|injection|shot)\b|\bone[\s-]+(?:time|off)\s+(?:dose|injection|shot)\b|"
     r"\bonce\s+only\b)"
 )
@@ -1253,15 +1263,23 @@ class _State:
         at = self.text.find(label)
         return at >= 0 and _PAST_RE.search(self.text, max(0, at - 16), at + len(label) + 24) is not None
 
+    def _rejected(self, label: str) -> bool:
+        """The value is the one corrected away ("3 days, not 3 weeks", "70 kg rather than 80")."""
+        at = self.text.find(label)
+        return at >= 0 and _REJECTED_BEFORE_RE.search(self.text, max(0, at - 14), at) is not None
+
     def settle_conflicts(self) -> None:
         """Keep a value marked as current ("he's 66 now"), or the only one not marked as past ("70 kg, was 80 kg
         last year"); otherwise drop the fact, so it is asked, not guessed."""
         for field, values in self.conflicts.items():
             chosen = self.current.get(field)
             if chosen is None:
-                present = {v: lab for v, lab in self.labels.get(field, []) if not self._past(lab)}
+                stated = {v: lab for v, lab in self.labels.get(field, []) if not self._rejected(lab)}
+                present = {v: lab for v, lab in stated.items() if not self._past(lab)}
                 if len(present) == 1:
                     chosen = next(iter(present.items()))
+                elif len(stated) == 1:
+                    chosen = next(iter(stated.items()))
             self.matched = [m for m in self.matched if not m.startswith(f"{field}:")]
             if chosen is not None:
                 self.facts[field] = chosen[0]
@@ -1281,9 +1299,9 @@ class _State:
             # two different numbers for one fact in one message ("started at 61, now 66"): never pick one silently
             self.conflicts.setdefault(field, [self.facts[field]]).append(value)
             self.current.setdefault(field, None)
-            if _NOW_RE.search(label) or _NOW_RE.search(self.text, max(0, self.text.find(label) - 16),
-                                                        max(0, self.text.find(label))):
-                self.current[field] = (value, label)
+            if (_NOW_RE.search(label) or _NOW_RE.search(self.text, max(0, self.text.find(label) - 16),
+                                                         max(0, self.text.find(label)))) and not self._rejected(label):
+                self.current[field] = (value, label)  # "or rather 80" marks the current value; "rather than 80" not
 
     @property
     def work(self) -> str:
@@ -1570,7 +1588,8 @@ def _ages(s: _State) -> None:
         s.fact("age_years", round(_num(m.group(1) or m.group(2)) / 12, 2), m.group(0))
         s.consume(m)
     for m in _AGE_RE.finditer(s.work):
-        value = next(g for g in (m.group(1), m.group(2), m.group(3), m.group(4), m.group(6)) if g is not None)
+        value = next(g for g in (m.group(1), m.group(2), m.group(3), m.group(4), m.group(6), m.group(7))
+                     if g is not None)
         s.fact("age_years", _num(value), m.group(0).strip())
         s.consume(m)
 
@@ -1866,7 +1885,8 @@ _SET_ASIDE_AFTER_RE = _c(r"[\s,)-]*(?:was\s+|were\s+|is\s+|has\s+been\s+|got\s+)
                          r"contraindicated|unavailable|declined|refused|stopped|discontinued|didn'?t\s+work|"
                          r"did\s+not\s+work|not\s+an\s+option|intolerant|ineffective)\b")
 _SET_ASIDE_BEFORE_RE = _c(r"\b(?:failed|after|tried|off|stopped|intolerant\s+(?:of|to)|allergic\s+to|no|denied|"
-                          r"declined|without)\s+(?:on\s+)?(?:the\s+)?$")
+                          r"declined|without|never\s+(?:had|taken|took|used|been\s+on|received|tried)(?:\s+any)?|"
+                          r"no\s+(?:prior\s+|previous\s+)?(?:history\s+of|hx\s+of))\s+(?:on\s+)?(?:the\s+)?(?:any\s+)?$")
 
 
 def _set_aside(text: str, pos: int, surface: str) -> bool:
@@ -2006,7 +2026,8 @@ def _intent(
     elif _PRE_SYSTEMIC_RE.search(text) or (infection and (_START_RE.search(text) or drug is not None)) \
             or (checklist_start and not dose_words):  # "can we start it now, and at what dose?" asks the dose
         intent = "pre_systemic"
-    elif requested is not None or escalation or frequency is not None or dose_words:
+    elif requested is not None or escalation or dose_words or (
+            frequency is not None and _MONITORING_RE.search(text) is None):  # "on cellcept 1g bd, what do I monitor?"
         intent = "dose"
     elif pitfall is not None and pitfall != "quality_of_life" and not (pitfall == "antibiotics" and infection):
         intent = "pitfalls"

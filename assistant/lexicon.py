@@ -24,6 +24,7 @@ __all__ = [
     "DRUG_ALIASES",
     "OTHER_AGENTS",
     "RELATIVES",
+    "RELATIVES_BY_GENDER",
     "TERM_SYNONYMS",
     "DrugNames",
     "DrugVocabulary",
@@ -31,6 +32,7 @@ __all__ = [
     "load_drug_aliases",
     "load_other_agents",
     "load_relatives",
+    "load_relatives_by_gender",
     "load_terms",
 ]
 
@@ -126,8 +128,12 @@ class PersonVocabulary(BaseModel):
 
     relatives: tuple[str, ...]
     """Relatives' nouns, lower case, each once ('son', 'mother', …)."""
+    female: tuple[str, ...] = ()
+    """The relatives 'she'/'her' can refer to (a pronoun of the other gender never does)."""
+    male: tuple[str, ...] = ()
+    """The relatives 'he'/'him' can refer to."""
 
-    @field_validator("relatives")
+    @field_validator("relatives", "female", "male")
     @classmethod
     def _lower_and_once(cls, words: tuple[str, ...]) -> tuple[str, ...]:
         if any(w != w.strip().lower() or not w for w in words):
@@ -135,6 +141,21 @@ class PersonVocabulary(BaseModel):
         if len(set(words)) != len(words):
             raise ValueError("a word is listed twice")
         return words
+
+    @model_validator(mode="after")
+    def _genders_are_relatives(self) -> PersonVocabulary:
+        unknown = sorted(set(self.female + self.male) - set(self.relatives))
+        if unknown:
+            raise ValueError(f"'female'/'male' name words that are not in 'relatives': {unknown}")
+        if set(self.female) & set(self.male):
+            raise ValueError("a word is listed as both female and male")
+        return self
+
+
+def load_relatives_by_gender(data: Any | None = None) -> dict[str, frozenset[str]]:
+    """{'female': …, 'male': …}: the relatives each pronoun can refer to (``vocab/persons.yaml``)."""
+    vocab = PersonVocabulary.model_validate(_read_yaml("persons.yaml") if data is None else data)
+    return {"female": frozenset(vocab.female), "male": frozenset(vocab.male)}
 
 
 def load_relatives(data: Any | None = None) -> frozenset[str]:
@@ -155,6 +176,9 @@ TERM_SYNONYMS: dict[str, str] = load_terms()
 
 RELATIVES: frozenset[str] = load_relatives()
 """Relatives' nouns (from ``vocab/persons.yaml``): who else a message may speak of."""
+
+RELATIVES_BY_GENDER: dict[str, frozenset[str]] = load_relatives_by_gender()
+"""The relatives 'she'/'her' ('female') and 'he'/'him' ('male') can refer to."""
 
 OTHER_AGENTS: frozenset[str] = load_other_agents()
 """Systemic agents the guideline does not cover for AD (from ``vocab/other_agents.yaml``); never mapped to a Drug."""

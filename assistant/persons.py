@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import RELATIVES
+from .lexicon import RELATIVES, RELATIVES_BY_GENDER
 
 __all__ = ["other_person_spans"]
 
@@ -35,6 +35,15 @@ _FOR_PATIENT_RE = re.compile(
     rf"\b{_ABOUT}\s+(?:him|her|them|the\s+patient|my\s+patient|the\s+pt)\b"
     r"|\b(?:dose|dosing|regimen|start|safe)\s+for\s+(?:him|her)\b", _F)
 _PATIENT_WORD_RE = re.compile(r"\b(?:my\s+patient|the\s+patient|patient|pt)\b(?!'s)", _F)
+_NOT_PATIENT_RE = re.compile(r"\b(?:not|isn'?t|never)\s+(?:my|the|our|a)\s+(?:pt|patient)\b", _F)  # "(not my pt)"
+# "she and her partner are planning a pregnancy": the patient is one of the subjects
+_JOINT_SUBJECT_BEFORE_RE = re.compile(r"\b(?:she|he|they|pt|patient|her|him)\s+(?:and|&)\s*$", _F)
+_PATIENT_INTRO_RE = re.compile(
+    r"\b(?:patient|pt|man|woman|male|female|gentleman|lady|boy|girl)\b|(?<![\d.])\d{1,3}\s*(?:yo|y/o|years?\s+old|"
+    r"[mf])\b", _F)
+# a clause whose subject is the patient's relative: "His little brother has impetigo", "her dad is on dialysis"
+_THIRD_RELATIVE_SUBJECT_RE = re.compile(
+    rf"\s*(?:but\s+|and\s+|also\s+|though\s+)?(?:his|her|their|the\s+patient'?s|(?:the\s+)?pt'?s)\s+{_GAP}{_REL}\b", _F)
 _ANY_RELATIVE_RE = re.compile(rf"\b(?:{_OWNER}|(?:the\s+)?(?:patient|pt)'s)\s+{_GAP}{_REL}\b", _F)
 # "My son is 9 … what dose would he get?": a pronoun question after a relative is named asks for the relative
 _PRONOUN_TARGET_RE = re.compile(
@@ -53,14 +62,24 @@ def other_person_spans(text: str) -> list[tuple[int, int]]:
     """Spans of ``text`` that speak only of someone other than the person the message asks about."""
     for_patient = _FOR_PATIENT_RE.search(text) is not None
     for_relative = _FOR_RELATIVE_RE.search(text) is not None or (
-        not for_patient and _RELATIVE_RE.search(text) is not None and _PRONOUN_TARGET_RE.search(text) is not None)
+        not for_patient and _pronoun_fits_a_relative(text))
     for_self = _FOR_SELF_RE.search(text) is not None
     if not for_relative and not for_self and for_patient:
         return [(start + len(words) - len(words.lstrip()), start + len(words.rstrip()))
                 for start, words in _clauses(text)
                 if _ANY_RELATIVE_RE.search(words) is not None and _PATIENT_WORD_RE.search(words) is None
                 and _FOR_PATIENT_RE.search(words) is None]
-    if for_relative == for_self:  # no target, or both: nothing is set aside
+    if not for_relative and not for_self:
+        # "Patient is 26, male … His little brother has impetigo.": once the patient is introduced, a clause about
+        # the patient's relative ("his"/"her", never the asker's "my") speaks of someone else
+        intro = _PATIENT_INTRO_RE.search(text)
+        return [] if intro is None else [
+            (start + len(words) - len(words.lstrip()), start + len(words.rstrip()))
+            for start, words in _clauses(text)
+            if start >= intro.end() and _THIRD_RELATIVE_SUBJECT_RE.match(words) is not None
+            and _JOINT_SUBJECT_BEFORE_RE.search(text, max(0, start - 16), start) is None
+            and _PATIENT_WORD_RE.search(_NOT_PATIENT_RE.sub(" ", words)) is None]
+    if for_relative == for_self:  # both targets: nothing is set aside
         return []
     spans = []
     for start, words in _clauses(text):
@@ -72,6 +91,24 @@ def other_person_spans(text: str) -> list[tuple[int, int]]:
             lead = len(words) - len(words.lstrip())
             spans.append((start + lead, start + len(words.rstrip())))
     return spans
+
+
+def _pronoun_fits_a_relative(text: str) -> bool:
+    """'My son is 9 … would he get?': a pronoun question that can refer to a named relative ('for him' never
+    refers to 'his sister')."""
+    pronouns = [m.group(0).lower() for m in _PRONOUN_TARGET_RE.finditer(text)]
+    if not pronouns:
+        return False
+    wanted = set()
+    for p in pronouns:
+        wanted |= ({"male"} if re.search(r"\b(?:he|him)\b", p) else
+                   {"female"} if re.search(r"\b(?:she|her)\b", p) else set())
+    for m in _RELATIVE_RE.finditer(text):
+        noun = m.group(0).lower().split()[-1].rstrip("s")
+        gender = next((g for g, words in RELATIVES_BY_GENDER.items() if noun in words), None)
+        if gender is None or not wanted or gender in wanted:
+            return True
+    return False
 
 
 def _clauses(text: str) -> list[tuple[int, str]]:

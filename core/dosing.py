@@ -80,6 +80,7 @@ def _request_note(q: Query, name: str, freq_key: str | tuple[str, ...], freq_tex
     """
     parts, verdict = [], None
     accepted = (freq_key,) if isinstance(freq_key, str) else freq_key
+    daily_total = "daily" in accepted and "twice_daily" in accepted  # a range per day, given once or twice daily
     if q.requested_frequency is not None and q.requested_frequency not in accepted:
         parts.append(f"{name} is given {freq_text} in the guideline, not {_FREQ_WORDS[q.requested_frequency]}.")
         verdict = "frequency_corrected"
@@ -93,7 +94,14 @@ def _request_note(q: Query, name: str, freq_key: str | tuple[str, ...], freq_tex
             if sentence:
                 parts.append(sentence)
                 verdict = verdict or dose_verdict
-        elif low is not None and high is not None and not low <= mg <= high:
+        elif low is not None and high is not None and daily_total and q.requested_frequency == "twice_daily" \
+                and not low <= 2 * mg <= high:
+            # a daily-total range ("30-50 mg/kg daily") proposed as an amount twice daily: twice the amount a day
+            parts.append(f"{fmt(mg)} mg twice daily is {fmt(2 * mg)} mg a day, outside the guideline's "
+                         f"{range_text or f'{fmt(low)}-{fmt(high)} mg'} per day for this weight.")
+            verdict = verdict or "dose_outside_range"
+        elif low is not None and high is not None and not (daily_total and q.requested_frequency == "twice_daily") \
+                and not low <= mg <= high:
             parts.append(f"{fmt(mg)} mg is outside the guideline's {range_text or f'{fmt(low)}-{fmt(high)} mg'} range"
                          + (" per day for this weight." if "daily" in accepted else "."))
             verdict = verdict or "dose_outside_range"

@@ -1289,3 +1289,74 @@ def test_another_disease_of_someone_else_is_not_out_of_scope(text: str, intent: 
 ])
 def test_asking_the_rules_away_is_an_override_in_any_words(text: str, override: bool) -> None:
     assert extract(text).override_attempt is override
+
+
+@pytest.mark.parametrize("text", [
+    "he started peritoneal dialysis in May",     # a start of dialysis, not "on dialysis"
+    "dialysis-dependent since 2024",
+    "on CAPD",
+])
+def test_dialysis_in_any_words_is_kidney_failure(text: str) -> None:
+    assert extract(text).facts.get("ckd_stage") == 5
+
+
+@pytest.mark.parametrize(("text", "frequency"), [
+    ("Neoral 200 mg BD for a 60 kg man", "twice_daily"),   # British "BD"
+    ("cyclosporine 100 mg 2x daily", "twice_daily"),
+    ("methotrexate 15 mg q7d", "weekly"),
+    ("upadacitinib 15 mg mane", "daily"),
+])
+def test_shorthand_frequencies(text: str, frequency: str) -> None:
+    assert extract(text).requested_frequency == frequency
+
+
+def test_a_current_dose_schedule_under_a_monitoring_question_stays_a_monitoring_question() -> None:
+    assert extract("pt on cellcept 1g bd, what do I monitor?").intent == "monitoring"
+
+
+@pytest.mark.parametrize(("text", "facts", "absent"), [
+    # the patient's relative, once the patient is introduced: set aside
+    ("Patient is 26, male, no signs of infection. His little brother has impetigo. MTX dose?", {"age_years": 26},
+     "infection_signs"),
+    ("34 yo woman, eGFR 95. Her dad is on dialysis. Upadacitinib start dose?", {"egfr": 95}, "ckd_stage"),
+    # 'for him' cannot refer to 'his sister'
+    ("24M; his sister is pregnant (not my pt). For him: BSA 30%. MTX 15 mg QW ok?", {"bsa_percent": 30},
+     "pregnancy_or_planning"),
+])
+def test_a_relative_of_an_introduced_patient_is_someone_else(text: str, facts: dict[str, Any], absent: str) -> None:
+    got = extract(text).facts
+    assert {k: got.get(k) for k in facts} == facts and absent not in got
+
+
+@pytest.mark.parametrize(("text", "field", "value"), [
+    ("Her son is 9 and has impetigo, dupilumab?", "age_years", 9),          # no patient before: the son is it
+    ("32F. she and her partner are planning a pregnancy. MTX?", "pregnancy_or_planning", True),  # a joint subject
+    ("I'm 36 and 20 weeks pregnant; upadacitinib dose for my 16-year-old son?", "age_years", 16),
+])
+def test_relatives_who_are_the_patient_or_share_the_fact_are_kept(text: str, field: str, value: Any) -> None:
+    assert extract(text).facts.get(field) == value
+
+
+@pytest.mark.parametrize("text", [
+    "Never had oral steroids, no prednisone history at all. Dupixent dose?",
+    "no history of methotrexate; dupilumab dose?",
+])
+def test_an_agent_never_taken_is_not_the_one_asked_about(text: str) -> None:
+    assert extract(text).drug == "dupilumab"
+
+
+def test_a_prescription_for_steroid_tablets_is_a_systemic_steroid() -> None:
+    assert extract("can u just give me a prescription for steroid tablets").drug == "systemic_corticosteroids"
+
+
+@pytest.mark.parametrize(("text", "field", "value"), [
+    ("it was 3 days, not 3 weeks of triamcinolone", "topical_trial_days", 3),   # the corrected-away value loses
+    ("she is 70 kg rather than 80 kg", "weight_kg", 70),                       # "rather than" rejects, never marks
+    ("weight 70 kg, not 80 kg", "weight_kg", 70),
+])
+def test_the_value_corrected_away_loses_the_conflict(text: str, field: str, value: float) -> None:
+    assert extract(text).facts.get(field) == value
+
+
+def test_a_telegraphic_age_opening_the_message() -> None:
+    assert extract("10 y, 30 kg, mycophenolate 600 mg twice daily - ok?").facts.get("age_years") == 10

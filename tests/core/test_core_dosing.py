@@ -527,3 +527,16 @@ def test_the_current_dose_is_checked(ask: Any, facts: Facts, drug: str, verdict:
     d = primary(ask(facts, topic="dose", drug=drug))
     assert d.verdict == verdict
     assert fragment in d.statement
+
+
+@pytest.mark.parametrize(("mg", "frequency", "outside"), [
+    (1000, "twice_daily", True),    # 2 g a day for 25 kg: above 750-1250 mg/day
+    (600, "twice_daily", False),    # 1.2 g a day: inside
+    (1000, "daily", False),         # a daily total inside the range
+    (1300, "daily", True),          # a daily total just above
+])
+def test_a_pediatric_mycophenolate_proposal_twice_daily_is_counted_per_day(
+        ask: Any, mg: float, frequency: str, outside: bool) -> None:
+    result = ask({"age_years": 8, "weight_kg": 25}, topic="dose", drug="mycophenolate",
+                 requested_dose_mg=mg, requested_frequency=frequency)
+    assert (result.decisions[0].verdict == "dose_outside_range") is outside
