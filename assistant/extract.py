@@ -13,14 +13,15 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import unicodedata
 from datetime import date
 from functools import lru_cache
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core import Drug, Frequency, PitfallTopic, Topic
-from core.classify import NAMED_STEROIDS
+from core import Drug, Frequency, PatientFacts, PitfallTopic, Topic
+from core.classify import NAMED_STEROIDS, classify_potency
 from core.drugs import DRUGS
 
 from .lexicon import AGE_DECADES, DECADE_PARTS, DRUG_ALIASES, OTHER_AGENTS
@@ -97,8 +98,12 @@ _N = r"(?<![\d.,])((?:(?<![\w.-])-)?(?:\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+
 _NOW_RE = re.compile(r"\b(?:now|currently|today|is|he'?s|she'?s|turned|presently|at present|actually|sorry|"
                      r"correction|i mean|rather|latest)\b", re.IGNORECASE)
 _PAST_RE = re.compile(r"\b(?:was|were|used\s+to\s+be|previously|formerly|originally|initially|at\s+baseline|"
+
                       r"last\s+(?:year|month|visit|time)|(?:a\s+)?(?:year|month)s?\s+ago|before\s+(?:that|the)|"
                       r"back\s+then|at\s+diagnosis)\b", re.IGNORECASE)
+# "11F, severe AD since age 3": the age the disease began (read only before the value, never after it)
+_ONSET_BEFORE_RE = re.compile(r"\b(?:since|onset(?:\s+at)?|diagnosed\s+at|from|as\s+early\s+as)\s+(?:the\s+)?"
+                              r"(?:age\s+(?:of\s+)?)?$", re.IGNORECASE)
 _REJECTED_BEFORE_RE = re.compile(r"\b(?:not|rather\s+than|instead\s+of|isn'?t|wasn'?t|never)\s+(?:the\s+)?$",
                                  re.IGNORECASE)
 _WORD_NUMBERS = {
@@ -114,12 +119,25 @@ def _word_number(raw: str) -> int:
     """'a  couple of' → 2 (whitespace normalised), 'seven' → 7."""
     return _WORD_NUMBERS[" ".join(raw.lower().split())]
 
-_TRANSLATE = str.maketrans({
+def _accent_folds() -> dict[int | str, str]:
+    """'méthotrexate' → 'methotrexate', 'Müller' → 'Muller': Latin letters with accents, one character each."""
+    out: dict[int | str, str] = {}
+    for code in range(0xC0, 0x180):
+        parts = unicodedata.normalize("NFKD", chr(code))
+        if len(parts) > 1 and parts[0].isascii() and parts[0].isalpha() and \
+                all(unicodedata.combining(c) for c in parts[1:]):
+            out[code] = parts[0]
+    return out
+
+
+_TRANSLATE_MAP: dict[int | str, str] = {
+    **_accent_folds(),
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
     "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ", "\u202f": " ", "\u2009": " ",
     "\u2265": ">", "\u2264": "<", "\uff05": "%",
     "\u2192": "->", "\u27f6": "->", "\u2794": "->", "\u279c": "->", "\u21d2": "->", "\u27a1": "->",
-})
+}
+_TRANSLATE = str.maketrans(_TRANSLATE_MAP)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 
 # ---------------------------------------------------------------------------------------------- drugs
@@ -170,7 +188,7 @@ def _fuzzy_drug(token: str) -> str | None:
 # words between a measure's name and its value: "eGFR came back 24", "BSA is only 7%", "IGA still 3"
 _LINK = (
     # "IGA, er, two", "BSA maybe 5": a comma and the fillers of dictated speech link a score to its value
-    r"(?:\s*(?:,|um+|uh+|er+m?|ah+|like|maybe|probably|perhaps|"
+    r"(?:\s*(?:,|\||um+|uh+|er+m?|ah+|like|maybe|probably|perhaps|"
     r"of|is|was|were|=|:|~|about|around|at|approx\.?|approximately|roughly|exactly|precisely|only|just|still|now|currently|"
     r"also|again|too|remains?|remained|stays?|stable(?:\s+at)?|unchanged(?:\s+at)?|"
     r"today|down\s+to|up\s+to|(?:dropped|fell|rose|went\s+(?:up|down))\s+to|came\s+back(?:\s+(?:at|as))?|"
@@ -280,7 +298,7 @@ _AGE_RE = _c(
     + r"|" + _N + r"\s*-?\s*years?\s+of\s+age\b"
     # "52M", "34 f" (a whole number, never "1.73m²" of an eGFR's unit)
     + r"|(?<![\d.,])(\d{1,3})(?![\d.,])\s?([fm])\b(?![/²³-])"
-    + r"|(?<![a-z])(?:aged|age\s*(?:is|of|=|:)?)\s*" + _N
+    + r"|(?<![a-z])(?:aged|age\s*(?:is|of|=|:|\|)?)\s*" + _N
     # "10 y, 30 kg, mycophenolate …": a telegraphic age opening the message
     + r"|^\W*(\d{1,3})\s*(?:y|yr|yrs)\b(?=\s*[,;:/-])"
 )
@@ -343,6 +361,8 @@ _AGE_PT_RE = _c(
     r"\b(?:pt|patient)\s*[,:]?\s+(?<![\d.])(\d{1,3})(?![\d.])(?!(?:st|nd|rd|th)\b)(?!\s*(?:%|kg|kilo|lb|pound|mg|g\b|"
     r"week|wk|day|month|mo\b|year|yr|y\b|/|-|x\b|times|visits?|hours?|h\b|->|=>|to\s+\d|or\s+\d))"
 )
+_CHILD_WORD_RE = _c(r"\b(?:child(?:ren)?|kids?|pediatric|paediatric|peds|teens?|teenager|adolescents?|baby|babies|"
+                    r"toddlers?|infants?|boy|girl|son|daughter)\b")
 _AGE_GROUP_RE = _c(
     r"\b(adults?|grown[\s-]up|child(?:ren)?|kids?|pediatric|paediatric|peds|teens?|teenager|adolescents?)\b"
 )
@@ -491,11 +511,11 @@ _GESTATION_RE = _c(
 )
 _EXPECTING = (
     r"(?:^\W*|\b(?:she|pt|patient|woman|lady|wife|mum|mom|mother|who)\s*(?:'s|\s+is|\s+was)?\s+(?:now\s+|currently\s+)?)"
-    r"expecting(?=\s*(?:[,.;:!?)(-]|$|(?:a\s+baby|twins|again|her\s+(?:first|second|third|1st|2nd|3rd)|in\s+(?:jan|feb|"
+    r"expecting(?=\s*(?:[,.;:!?)(-]|$|(?:a\s+baby|baby|a\s+child|twins|again|her\s+(?:first|second|third|1st|2nd|3rd)|in\s+(?:jan|feb|"
     r"mar|apr|may|jun|jul|aug|sep|oct|nov|dec|spring|summer|autumn|fall|winter)\w*|\d)\b))"
 )
 _PREG_TRUE_RE = _c(
-    r"\b(?:pregnant|pregant|pregnent|pregnat|prenant|preggers|preggo|(?:planning|plans?|planned|wants?|wanting|hoping|trying)\s+(?:for\s+|to\s+(?:get\s+|become\s+)?)?"
+    r"\b(?:pregnant|enceinte|embarazada|schwanger|gr[aá]vida|incinta|zwanger|pregant|pregnent|pregnat|prenant|preggers|preggo|(?:planning|plans?|planned|wants?|wanting|hoping|trying)\s+(?:for\s+|to\s+(?:get\s+|become\s+)?)?"
     r"(?:a\s+)?(?:pregnancy|pregnant|conceive|baby)|trying\s+to\s+conceive|ttc|(?:in|during)\s+pregnancy|"
     r"ivf|in\s+vitro\s+fertili[sz]ation|fertility\s+treatment|embryo\s+transfer|egg\s+retrieval|"
     r"expecting\s+(?:a\s+baby|twins|her\s+(?:first|second|third)\s+(?:baby|child))|"
@@ -682,6 +702,9 @@ _FREQ_RE = _c(
     r"dose\b|\bonce\s+(?:in\s+the\s+(?:morning|evening)|at\s+night|nightly)\b|\bdaily\b|\bevery\s+day\b|\beach\s+day\b|\bqd\b|"
     r"\bq\.d\b|\bod\b|(?<=mg)\s*(?:/\s*day|per\s+day|a\s+day)\b|\bmane\b|\bnocte\b|\bq\s?24\s?h\b|"
     r"\b1\s*x\s*(?:daily|a\s+day|/\s*day)\b)"
+    # "every other day", "alternate days", "qod": a schedule the guideline gives for none of its agents
+    r"|(?P<every_other_day>\bevery\s+(?:other|second|2nd)\s+day\b|\balternate[\s-]+days?\b|\bon\s+alternate\s+days\b|"
+    r"\bq\.?o\.?d\b|\beod\b|\bq\s?48\s?h\b|\bevery\s+48\s+hours\b)"
     r"|(?P<once>\bsingle[\s-]+(?:dose|injection|shot)\b|\bone[\s-]+(?:time|off)\s+(?:dose|injection|shot)\b|"
     r"\bonce\s+only\b)"
 )
@@ -993,6 +1016,8 @@ _OVERVIEW_RE = _c(
     r"in\s+general|general\s+(?:approach|principles))\b"
 )
 # "a week of cephalexin 'just in case' before starting": an antibiotic with no infection to treat
+_GESTATION_CLAUSE_RE = _c(r"\b(?:pregnan\w*|expecting|gestation\w*|trimester|along)\b")
+_GESTATION_AFTER_RE = _c(r"\s*(?:pregnant|gestation\w*|along|into\s+(?:the\s+|her\s+)?pregnancy)\b")
 _OTHER_COURSE_AFTER_RE = _c(
     r"\s*(?:later\b|on\b(?=\s*,)|(?:of|on)\s+(?:oral\s+|po\s+|iv\s+|systemic\s+)?(?:" + _ABX_NAMES_EARLY
     + r"|antibiotics?|abx|antivirals?|acyclovir|aciclovir|valacyclovir|valaciclovir|famciclovir)\b)")
@@ -1125,7 +1150,11 @@ _FOLLOW_UP_RE = _c(
     r"(?:she|he|they|the\s+patient|the\s+pt|it)\s+(?:were|was|is|had|has)|same\s+(?:patient|pt|case|but|person|"
     r"scenario)|and\s+(?:with|for|now|at|in)\b|but\s+(?:with|now|if)\b|instead\b|now\s+(?:with|she|he)|"
     r"(?:and|but)\s+(?:she|he|they)\b|and\s+\w+\s*\?\s*$|why\b|are\s+you\s+sure|explain|more\s+detail|"
-    r"go\s+on|and\?|\?$)"
+    r"go\s+on|and\?|\?$|"
+    # "where does it say that? cite it again": the previous answer's source, asked again
+    r"where\s+(?:does\s+it|is\s+(?:that|it|this))\s+(?:say|said|written|stated)|(?:cite|quote|show)\s+(?:me\s+)?(?:it|that|"
+    r"this|the\s+(?:source|passage|quote|text|reference|guideline))|(?:which|what)\s+(?:passage|reference|section)|"
+    r"sources?\s*\?|says\s+who)"
 )
 _HYPOTHETICAL_RE = _c(r"\b(?:what\s+if|if\s+(?:she|he|they|the\s+(?:patient|pt)|pt)\s+(?:were|was|had|weighed)|"
                       r"suppose|supposing|hypothetically|say\s+(?:she|he|they)\s+(?:were|was))\b")
@@ -1261,7 +1290,8 @@ class _State:
     def _past(self, label: str) -> bool:
         """The value is marked as a past one ("was 80 kg last year", "previously 61")."""
         at = self.text.find(label)
-        return at >= 0 and _PAST_RE.search(self.text, max(0, at - 16), at + len(label) + 24) is not None
+        return at >= 0 and (_PAST_RE.search(self.text, max(0, at - 16), at + len(label) + 24) is not None
+                            or _ONSET_BEFORE_RE.search(self.text, max(0, at - 24), at) is not None)
 
     def _rejected(self, label: str) -> bool:
         """The value is the one corrected away ("3 days, not 3 weeks", "70 kg rather than 80")."""
@@ -1464,6 +1494,18 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
             if _TOTAL_PER_DAY_RE.match(s.text, m.end()):
                 s.per_day_total = True  # "3 g/day total (1.5 g BID)": this amount is the daily total
         s.consume(m)
+    loading = [(amount, m) for amount, m in amounts if _LOADING_AFTER_RE.match(s.text, m.end())
+               or _LOADING_BEFORE_RE.search(s.text, max(0, m.start() - 24), m.start())]
+    if loading and requested is not None:
+        # "300 mg loading dose, then 300 mg every 2 weeks": the loading amount is checked on its own (a one-off
+        # dose); a right one (600 mg) leaves the maintenance amount after it to be checked
+        amount, m = loading[0]
+        others = [a for a, lm in amounts if lm is not m]
+        if amount != 600 or not others:
+            requested, frequency = amount, "once"
+            s.matched.append(f"loading_dose:{m.group(0)}")
+        else:
+            requested = others[0]
     if requested is not None and not s.escalate and len(amounts) == 1:
         # "upadacitinib 15 mg hasn't worked. Push her to 30?": the later amount is written without its unit
         m1 = amounts[0][1]
@@ -1539,8 +1581,11 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
     return requested, frequency
 
 
-_BARE_PROPOSED_RE = _c(r"(?:[,.;:]\s*|\b(?:or|maybe|try|then)\s+)(?<![\d.])(\d{1,4})(?![\d.])\s*(?=\?)")
-_CURRENT_BEFORE_RE = _c(r"\b(?:on|taking|from|currently|been\s+on|using)\s+(?:[a-z]+\s+){0,2}$")
+_LOADING_AFTER_RE = _c(r"\s*(?:s\.?c\.?\s+|subcut\w*\s+|sq\s+)?(?:loading|load|initial|first)\b")
+_LOADING_BEFORE_RE = _c(r"\b(?:loading|load|initial|first)\s+(?:dose\s+)?(?:of\s+)?$")
+_BARE_PROPOSED_RE = _c(r"(?:[,.;:—–]\s*|\s-\s*|\b(?:or|maybe|try|then|to)\s+)(?<![\d.])(\d{1,4})(?![\d.])\s*(?=\?)")
+_CURRENT_BEFORE_RE = _c(r"\b(?:on|taking|from|currently|been\s+on|using|respond\w*\s+to|response\s+to|failing|failed|"
+                        r"after)\s+(?:[a-z]+\s+){0,2}$")
 _PROPOSAL_BEFORE_RE = _c(r"\b(?:to|try|give|prescribe|start)\s+(?:[a-z]+\s+){0,2}$")
 _PROPOSED_AFTER_RE = _c(r"\s*(?:\?|(?:mg\s*)?(?:next|instead|now|then|from\s+now)\b)")
 
@@ -1553,7 +1598,7 @@ def _current_then_proposed(s: _State, amounts: list[tuple[float, re.Match[str]]]
         return None
     between = s.text[m1.end():m2.start()]
     # "go up to upadacitinib 45 mg … on 30 mg": the first is the proposal and the second the current dose
-    if _CURRENT_BEFORE_RE.search(s.text[max(0, m2.start() - 40):m2.start()]) or \
+    if _CURRENT_BEFORE_RE.search(s.text[max(0, m2.start(1) - 40):m2.start(1)]) or \
             _PROPOSAL_BEFORE_RE.search(s.text[max(0, m1.start() - 40):m1.start()]):
         return None
     others = {_alias_drug(a.group(1)) for a in _ALIAS_RE.finditer(between)} - {None}
@@ -1568,6 +1613,25 @@ def _current_then_proposed(s: _State, amounts: list[tuple[float, re.Match[str]]]
     s.escalate = second > first
     s.matched.append(f"requested_dose:{m2.group(0)} (after {m1.group(0)})")
     return second
+
+
+_SEX_RES = (
+    ("female", _c(r"(?<![\d.,])\d{1,3}\s?(?:yo|y/o|yr|y)?\s?f\b(?![/²³-])|\b(?:woman|women|female|lady|girl)\b|"
+                  r"\b(?-i:Mrs|Ms|Miss)\.?\s+(?-i:[A-Z])")),
+    ("male", _c(r"(?<![\d.,])\d{1,3}\s?(?:yo|y/o|yr|y)?\s?m\b(?![/²³-])|\b(?:man|men|male|gentleman|guy|boy)\b|"
+                r"\b(?-i:Mr)\.?\s+(?-i:[A-Z])")),
+)
+
+
+def _sex(s: _State) -> None:
+    """'29F', 'a woman', 'Mrs Ahmed': stated sex; both or neither stated leaves it unknown."""
+    found = {sex for sex, regex in _SEX_RES if regex.search(s.text)}
+    if len(found) == 1:
+        sex = found.pop()
+        m = dict(_SEX_RES)[sex].search(s.text)
+        assert m is not None
+        s.facts.setdefault("sex", sex)
+        s.matched.append(f"sex:{m.group(0).strip()}")
 
 
 def _ages(s: _State) -> None:
@@ -1622,6 +1686,10 @@ def _durations(s: _State, has_current: bool) -> None:
             continue
         if s.text[m.start():m.end()] != s.work[m.start():m.end()]:
             continue  # "122AGE0MO": the number and the unit are joined only across a consumed span
+        if _GESTATION_CLAUSE_RE.search(s.text, max(0, m.start() - 24), m.start()) or \
+                _GESTATION_AFTER_RE.match(s.text, m.end()):
+            s.consume(m)  # "expecting baby, five month now": how far along the pregnancy is
+            continue
         if _OTHER_COURSE_AFTER_RE.match(s.text, m.end()):
             s.consume(m)  # "a week of cephalexin", "two weeks later": an antibiotic's course or a time point
             continue
@@ -1675,12 +1743,18 @@ def _age_loose(s: _State) -> None:
 def _flags(s: _State, mentions: list[tuple[int, Drug, str]]) -> None:
     m: re.Match[str] | None
     text = s.text
-    # age group only when no number was given
-    if "age_years" not in s.facts:
+    # age group from its word when no number was given; beside a number only when the two agree ("my baby is 18
+    # months old" is a child of 1.5 years)
+    age = s.facts.get("age_years")
+    if age is None:
         for m in _AGE_GROUP_RE.finditer(text):
             word = m.group(1).lower()
             s.fact("age_group", "adult" if word.startswith(("adult", "grown")) else "child", word)
             break
+    elif isinstance(age, int | float) and age < 18:
+        m = _CHILD_WORD_RE.search(text)
+        if m:
+            s.fact("age_group", "child", m.group(0).lower())
 
     signs: list[str] = []
     bacterial: bool | None = None
@@ -1781,6 +1855,12 @@ def _flags(s: _State, mentions: list[tuple[int, Drug, str]]) -> None:
     if m:
         index = next(i for i, g in enumerate(m.groups()) if g is not None)
         s.fact("topical_potency", _POTENCY_GROUPS[index], m.group(0))
+    named = s.facts.get("topical_steroid")
+    if "topical_potency" not in s.facts and isinstance(named, str):
+        # "hydrocortisone 1%" is low potency: the standard class of a named steroid is part of what was said
+        potency = classify_potency(PatientFacts(topical_steroid=named)).value
+        if potency is not None:
+            s.fact("topical_potency", potency, named)
 
     m = _REFRACTORY_RE.search(text)
     if m:
@@ -1863,6 +1943,8 @@ _PREGNANCY_SAFETY_RE = _c(
     r"unborn|pregnan\w*|conception|conceiv\w*|ttc|breast\s*feed\w*)"
     r"|\b(?:baby|fetus|foetus|pregnan\w*)\b[^.?!\n]{0,40}?\b(?:safe\w*|hurt\w*|harm\w*|risk\w*|ok|okay)\b"
     r"|\bpregnan\w*\b[^?\n]{0,60}?\b(?:stay\w*\s+on|keep\s+(?:her\s+|him\s+)?on|keep\s+taking|continu\w*)\b"
+    r"|\b(?:safe|ok|okay|fine|alright)\s+(?:for\s+(?:her|him|them|me)\s+)?to\s+(?:carry\s+on|continue|keep\s+(?:going|taking|"
+    r"using)|stay\s+on)\b"
     # "Pregnant, 2nd trimester - can cyclosporine be used safely?"
     r"|\b(?:pregnan\w*|conceiv\w*|conception|ttc)\b[^.?!\n]{0,80}?\b(?:used\s+safely|safe\w*|ok|okay|fine|harm\w*|"
     r"risk\w*|compatible)\b")
@@ -2015,7 +2097,8 @@ def _intent(
     intent: str | None = None
     if pitfall_word:
         intent = "pitfalls"  # "common pitfalls before going systemic?" — all of them unless one is named
-    elif pregnancy_safety and requested is None and not escalation and frequency is None:
+    elif pregnancy_safety and requested is None and not escalation and (
+            frequency is None or "current_dose_mg" in s.facts):  # "taking Rinvoq 15 mg once daily. Safe to carry on?"
         intent = "adverse_effects"
     elif pitfall == "antihistamines" and drug is None:
         intent = "pitfalls"  # "allegra 180 bid for the itch?": the dose is the antihistamine's, no systemic agent's
@@ -2278,7 +2361,8 @@ def _extract(text: str) -> Extraction:
     _stone(s)  # before the pound reader: "9 st 4 lb" is one weight
     requested, frequency = _numbers(s)
     then = _THEN_RE.search(text)
-    if then is not None and requested is not None and _num(then.group(1)) == requested:
+    wrong_loading = any(m.startswith("loading_dose:") for m in s.matched)  # checked on its own (see _numbers)
+    if then is not None and requested is not None and _num(then.group(1)) == requested and not wrong_loading:
         # "600 mg once, then 300 mg every other week": the regimen's repeated amount and its own schedule
         requested = _num(then.group(2))
         after = _FREQ_RE.search(text, then.end())
@@ -2287,6 +2371,7 @@ def _extract(text: str) -> Extraction:
     _ages(s)
     _dob_age(s)
     _age_floor(s)
+    _sex(s)
     for m in _GESTATION_RE.finditer(s.work):
         s.consume(m)  # "G1 at 20 wks": weeks of gestation, not weeks on treatment or of a topical trial
     for m in _TREATMENT_COURSE_RE.finditer(s.work):
@@ -2297,6 +2382,12 @@ def _extract(text: str) -> Extraction:
     _age_loose(s)
     _flags(s, mentions)
     s.settle_conflicts()
+    age, group = s.facts.get("age_years"), s.facts.get("age_group")
+    if group is not None and (age is None and "age_years" in s.ambiguous or
+                              isinstance(age, int | float) and (group == "adult") != (age >= 18)):
+        # "dad is 44 … his 10-y/o son": the group word went with the other age
+        del s.facts["age_group"]
+        s.matched = [m for m in s.matched if not m.startswith("age_group:")]
 
     current = s.facts.get("current_drug")
     drug: Drug | None = None

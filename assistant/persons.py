@@ -32,8 +32,7 @@ _FOR_SELF_RE = re.compile(
 # "his sister is pregnant …, but this question is about him": the message names the patient as its target, so
 # what it says of anyone's relative is set aside
 _FOR_PATIENT_RE = re.compile(
-    rf"\b{_ABOUT}\s+(?:him|her|them|the\s+patient|my\s+patient|the\s+pt)\b"
-    r"|\b(?:dose|dosing|regimen|start|safe)\s+for\s+(?:him|her)\b", _F)
+    rf"\b{_ABOUT}\s+(?:him|her|them|the\s+patient|my\s+patient|the\s+pt)\b", _F)
 _PATIENT_WORD_RE = re.compile(r"\b(?:my\s+patient|the\s+patient|patient|pt)\b(?!'s)", _F)
 _NOT_PATIENT_RE = re.compile(r"\b(?:not|isn'?t|never)\s+(?:my|the|our|a)\s+(?:pt|patient)\b", _F)  # "(not my pt)"
 # "she and her partner are planning a pregnancy": the patient is one of the subjects

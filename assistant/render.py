@@ -29,7 +29,7 @@ FACT_LABELS: dict[str, str] = {
     "severe renal impairment", "bsa_percent": "BSA %", "iga": "IGA", "pruritus_nrs": "itch NRS",
     "qol_impaired": "quality of life impaired", "high_impact_areas": "high-impact areas",
     "topical_trial_days": "topical trial (days)", "topical_potency": "topical potency",
-    "topical_steroid": "topical steroid", "pregnancy_or_planning": "pregnant or planning",
+    "topical_steroid": "topical steroid", "pregnancy_or_planning": "pregnant or planning", "sex": "sex",
     "current_drug": "current agent", "current_dose_mg": "current dose (mg)", "bacterial_superinfection":
     "bacterial superinfection", "eczema_herpeticum": "eczema herpeticum", "weeks_on_treatment": "weeks on treatment",
 }

@@ -118,6 +118,13 @@ _COMPILED = tuple((re.compile(p, re.IGNORECASE), pot, label) for p, pot, label i
 
 def classify_potency(facts: PatientFacts) -> Classification:
     """Potency as stated, else from the named steroid, else unknown."""
+    if facts.topical_steroid:
+        for pattern, potency, label in _COMPILED:
+            if pattern.search(facts.topical_steroid) and facts.topical_potency in (None, potency):
+                # the named steroid's class, also when the potency was read from the same name
+                return Classification(
+                    potency, _POTENCY_BASIS, f"{facts.topical_steroid} → {potency.replace('_', '-')} potency ({label})"
+                )
     if facts.topical_potency is not None:
         return Classification(facts.topical_potency, "as stated", f"stated potency: {facts.topical_potency}")
     if facts.topical_steroid:

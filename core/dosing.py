@@ -19,7 +19,7 @@ _NO_PEDIATRIC = "the guideline gives no pediatric schedule"
 _NO_PEDIATRIC_SHORT = "no pediatric schedule"
 _FREQ_WORDS = {"daily": "daily", "twice_daily": "twice daily", "weekly": "weekly", "every_2_weeks": "every 2 weeks",
                "every_4_weeks": "every 4 weeks", "twice_weekly": "twice weekly",
-               "once": "once"}
+               "once": "once", "every_other_day": "every other day"}
 
 
 def _age_inputs(facts: PatientFacts) -> dict[str, float | str | None]:
@@ -165,6 +165,11 @@ def _dupilumab(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decision]:
                                   "every 2 weeks after a single loading dose", fixed_mg=(600, 300))
     kg_note, kg_verdict = _fixed_per_kg_note(q, "Dupilumab")
     note, verdict = f"{note} {kg_note}".strip(), verdict or kg_verdict
+    if q.requested_frequency == "once" and q.requested_dose_mg not in (None, 600):
+        # "300 mg loading dose": the one-off loading dose the guideline gives is 600 mg
+        note = (f"{note} The loading dose is 600 mg once, not {fmt(q.requested_dose_mg)} mg; the maintenance dose is "
+                "300 mg every 2 weeks.").strip()
+        verdict = "dose_not_in_guideline"
     if q.requested_dose_mg == 600 and q.requested_frequency in ("every_2_weeks", "every_4_weeks", "weekly", "daily"):
         # an amount the guideline gives, at a frequency it never gives it: 600 mg is the one-off loading dose
         note = (f"{note} 600 mg is the single loading dose, not a repeated one: the maintenance dose is 300 mg "
@@ -302,10 +307,13 @@ def _upadacitinib(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decisio
         return [book.decision(
             "DOSE-UPADACITINIB", inputs=inputs, criteria=(age_ok, weight_ok, age65, renal_c), verdict=note_verdict,
             doses=(start, Dose(drug="upadacitinib", phase="escalation", low=30, unit="mg", route="oral",
-                               frequency="once daily")) if old is False and renal.value == "not_severe" else (start,),
+                               frequency="once daily"))
+            if old is False and renal.value == "not_severe" and age_ok.status == "met" else (start,),
             statement=f"Upadacitinib: start 15 mg orally once daily. {esc}{note}{population}",
         )]
-    missing = tuple(m for m, c in (("age_years", age65), ("renal_function", renal_c)) if c.status == "unknown")
+    # an age known only to be under 19 ("born 2008") leaves both the ≥12 population and the increase open
+    missing = tuple(m for m, c in (("age_years", age65 if age_ok.status != "unknown" else age_ok),
+                                   ("renal_function", renal_c)) if c.status == "unknown")
     response = crit("inadequate response to 15 mg", "unknown" if facts.inadequate_response is None else
                     "met" if facts.inadequate_response else "not_met",
                     "response not described" if facts.inadequate_response is None else

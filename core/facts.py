@@ -132,6 +132,8 @@ class PatientFacts(BaseModel):
     """Pregnant or planning pregnancy."""
     pregnancy_possible: bool | None = None
     """Pregnancy neither confirmed nor excluded ("probably not pregnant, no test yet", "might be pregnant")."""
+    sex: Literal["female", "male"] | None = None
+    """As stated ("29F", "a woman", "Mr"); only used to say that a teratogenic agent's pregnancy status is unknown."""
     current_drug: Drug | None = None
     """Systemic agent the patient is on now."""
     current_dose_mg: float | None = None

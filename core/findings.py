@@ -60,6 +60,7 @@ SEVERITY_BY_VERDICT: dict[tuple[str, str], Severity] = {
     ("*", "dose_depends_on_frequency"): "caution",
     ("*", "pregnancy_not_addressed"): "caution",
     ("*", "teratogenic_not_excluded"): "caution",     # pregnancy possible (hedged, untested) with MTX / MMF
+    ("*", "teratogenic_status_unknown"): "caution",   # a woman under 55, pregnancy not mentioned, with MTX / MMF
     ("*", "teratogenic_alternative"): "caution",     # pregnancy, no agent named: the teratogenic options
 }
 """Which verdicts are findings, and how severe. Verdicts not listed are ``info``."""
@@ -215,7 +216,23 @@ def _pitfall(book: Rulebook, s: Situation) -> list[Decision]:
     return [d for p in named for d in pitfall_decisions(book, s.facts, Query(topic="pitfalls", pitfall=p))]
 
 
-CHECKS: tuple[Check, ...] = (_corticosteroids, _per_drug_doses, _pregnancy, _infection, _topical_trial, _pitfall)
+def _pregnancy_status_unknown(book: Rulebook, s: Situation) -> list[Decision]:
+    """'29-year-old woman, methotrexate dose?': pregnancy not mentioned, and the agent is teratogenic (a caution,
+    said after the other findings)."""
+    if not (s.facts.pregnancy_or_planning is None and not s.facts.pregnancy_possible and s.facts.sex == "female"
+            and s.facts.is_adult is not False and (s.facts.age_years is None or s.facts.age_years < 55)):
+        return []
+    return [book.decision(
+        info.teratogenic_rule, verdict="teratogenic_status_unknown", drug=drug,
+        inputs={"sex": "female", "pregnancy_or_planning": None},
+        criteria=(crit("pregnancy status given", "unknown", "pregnancy or plans not mentioned"),),
+        statement=f"{info.name} is teratogenic (an adverse effect the guideline lists); pregnancy or plans for it "
+                  "were not mentioned.",
+    ) for drug in s.drugs if (info := drug_info(drug)).teratogenic_rule is not None]
+
+
+CHECKS: tuple[Check, ...] = (_corticosteroids, _per_drug_doses, _pregnancy, _infection, _topical_trial, _pitfall,
+                              _pregnancy_status_unknown)
 """Every check, run on every situation."""
 
 

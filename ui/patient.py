@@ -35,6 +35,7 @@ FIELD_LABELS: dict[str, str] = {
     "route_preference": "Route preference",
     "pregnancy_or_planning": "Pregnant or planning pregnancy",
     "pregnancy_possible": "Pregnancy possible, not excluded",
+    "sex": "Sex",
     "age_at_least_years": "Age at least (years)",
     "age_below_years": "Age under (years)",
     "current_drug": "Current systemic agent",

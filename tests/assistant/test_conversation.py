@@ -42,9 +42,9 @@ def test_brief_follow_up_changes_only_age() -> None:
         # a new age removes a contradicting age group
         ("a child with eczema, which systemic?", "and if she were 30?", {"age_years": 30}, ["age_group"]),
         ("72 yo, which systemic?", "what about a child?", {"age_group": "child"}, ["age_years"]),
-        # a new named steroid drops the potency stated for the old one
-        ("medium potency TCS for 4 weeks, eligible?", "and with clobetasol?", {"topical_steroid": "clobetasol"},
-         ["topical_potency"]),
+        # a new named steroid replaces the potency stated for the old one with its own class
+        ("medium potency TCS for 4 weeks, eligible?", "and with clobetasol?",
+         {"topical_steroid": "clobetasol", "topical_potency": "super_high"}, []),
         # a new current drug drops the old drug's dose
         ("on upadacitinib 15 mg, side effects?", "what if she were on dupilumab?", {"current_drug": "dupilumab"},
          ["current_dose_mg"]),

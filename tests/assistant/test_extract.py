@@ -102,7 +102,8 @@ FACTS: list[Case] = [
     ("aged 72", {"has": {"age_years": 72}}),
     ("age 64", {"has": {"age_years": 64}}),
     ("a 15 year old with AD", {"has": {"age_years": 15}}),
-    ("9-year-old boy", {"has": {"age_years": 9}, "absent": ["age_group"]}),  # number beats the word
+    ("9-year-old boy", {"has": {"age_years": 9, "age_group": "child"}}),  # the word kept: it agrees with the number
+    ("a 19-year-old boy", {"has": {"age_years": 19}, "absent": ["age_group"]}),  # a word that disagrees loses
     ("45F with eczema", {"has": {"age_years": 45}}),
     ("18-month-old", {"has": {"age_years": 1.5}}),
     ("age 300", {"facts": {"age_years": 300}}),  # never clamped: the caller rejects it
@@ -144,7 +145,8 @@ FACTS: list[Case] = [
     ("itch for 3 weeks", {"absent": ["pruritus_nrs"]}),  # a duration is not a score
     ("documented at 2 visits", {"has": {"severity_timepoints": 2}}),
     # topical trial
-    ("3 weeks of clobetasol", {"facts": {"topical_trial_days": 21, "topical_steroid": "clobetasol"}}),
+    ("3 weeks of clobetasol", {"facts": {"topical_trial_days": 21, "topical_steroid": "clobetasol",
+                                        "topical_potency": "super_high"}}),  # the named class is read too
     ("6 days", {"facts": {"topical_trial_days": 6}}),
     ("1 month of TCS", {"facts": {"topical_trial_days": 30}}),
     ("two weeks of mometasone", {"has": {"topical_trial_days": 14, "topical_steroid": "mometasone"}}),
@@ -850,7 +852,7 @@ HELDOUT2_FAMILIES: list[Case] = [
     ("pt 2 weeks on dupi", {"absent": ["age_years"]}),  # own phrasing
     # eGFR link words: "also", "again", "remains"
     ("next pt - 81F, same question, eGFR also 90",
-     {"intent": None, "new_patient": True, "follow_up": True, "facts": {"age_years": 81, "egfr": 90}}),
+     {"intent": None, "new_patient": True, "follow_up": True, "facts": {"age_years": 81, "egfr": 90, "sex": "female"}}),
     ("eGFR again 50", {"facts": {"egfr": 50}}),  # own phrasing
     ("creatinine clearance remains 40", {"facts": {"egfr": 40}}),  # own phrasing
     # an agent for a patient described by age or weight asks for its dose
@@ -1360,3 +1362,77 @@ def test_the_value_corrected_away_loses_the_conflict(text: str, field: str, valu
 
 def test_a_telegraphic_age_opening_the_message() -> None:
     assert extract("10 y, 30 kg, mycophenolate 600 mg twice daily - ok?").facts.get("age_years") == 10
+
+
+@pytest.mark.parametrize(("text", "frequency"), [
+    ("Rinvoq fifteen milligrams every other day", "every_other_day"),   # a schedule the guideline never gives
+    ("methotrexate 15 mg on alternate days", "every_other_day"),
+    ("dupilumab 300 mg every other week", "every_2_weeks"),             # every other WEEK is every 2 weeks
+])
+def test_every_other_day_is_its_own_schedule(text: str, frequency: str) -> None:
+    assert extract(text).requested_frequency == frequency
+
+
+@pytest.mark.parametrize(("text", "requested", "frequency"), [
+    ("dupilumab 300 mg loading dose, then 300 mg every 2 weeks", 300, "once"),    # a wrong loading dose
+    ("Dupixent loading dose of 400 mg?", 400, "once"),
+    ("dupilumab 600 mg loading then 200 mg every 2 weeks?", 200, "every_2_weeks"),  # right load: the rest
+    ("Dupixent 300 mg every week after the 600 mg load", 300, "weekly"),
+])
+def test_a_loading_dose_is_checked_on_its_own(text: str, requested: float, frequency: str) -> None:
+    e = extract(text)
+    assert (e.requested_dose_mg, e.requested_frequency) == (requested, frequency)
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    ("| age   | 58    |\n| eGFR  | 12    |", {"age_years": 58, "egfr": 12}),      # a pasted table
+    ("Patiente 30 ans, enceinte de 10 semaines", {"pregnancy_or_planning": True}),   # French
+    ("S: 11F, severe AD since age 3", {"age_years": 11}),                         # the age of onset is past
+    ("She is expecting baby, five month now", {"pregnancy_or_planning": True}),   # gestation, not time on a drug
+    ("Desonide for 6 weeks", {"topical_potency": "low"}),                         # a named steroid's class
+])
+def test_tables_other_languages_onsets_and_gestations(text: str, facts: dict[str, Any]) -> None:
+    got = extract(text).facts
+    assert {k: got.get(k) for k in facts} == facts
+    assert "weeks_on_treatment" not in got
+
+
+def test_accented_drug_names_are_read() -> None:
+    assert extract("méthotrexate 15 mg/semaine").drug == "methotrexate"
+
+
+def test_where_does_it_say_that_asks_the_previous_question_again() -> None:
+    e = extract("where does it say that? cite it again pls")
+    assert e.intent is None and e.follow_up
+
+
+@pytest.mark.parametrize(("text", "requested", "current"), [
+    ("70M, upa 15 mg with inadequate response after 16 wks - to 30?", 30, 15),   # "to 30?" after a failing 15
+    ("Upadacitinib 45 mg once daily for a 35 yo who's not responding to 30?", 45, None),  # 30 is the current one
+])
+def test_the_proposal_and_the_current_dose_around_a_failure(text: str, requested: float, current: Any) -> None:
+    e = extract(text)
+    assert e.requested_dose_mg == requested and e.facts.get("current_dose_mg") == current
+
+
+def test_safe_to_carry_on_in_pregnancy_is_a_safety_question() -> None:
+    assert extract("8 weeks pregnant and taking Rinvoq 15 mg once daily. Is it safe for her to carry on?").intent \
+        == "adverse_effects"
+
+
+@pytest.mark.parametrize(("text", "sex"), [
+    ("29F, methotrexate?", "female"), ("a 29-year-old woman", "female"), ("Mrs Ahmed, 58", "female"),
+    ("45M, methotrexate?", "male"), ("Mr. Okafor is 71", "male"),
+    ("miss a dose of methotrexate?", None),       # "miss" the verb, never a title
+    ("mother and son, both on dupilumab", None),  # relatives are not the patient's sex
+])
+def test_stated_sex(text: str, sex: str | None) -> None:
+    assert extract(text).facts.get("sex") == sex
+
+
+@pytest.mark.parametrize(("text", "group"), [
+    ("my baby is 18 months old", "child"),                      # a child word agreeing with the age
+    ("dad is 44, and his 10-y/o son", None),                    # the word went with the other age
+])
+def test_an_age_group_beside_an_age_only_when_they_agree(text: str, group: str | None) -> None:
+    assert extract(text).facts.get("age_group") == group

@@ -540,3 +540,13 @@ def test_a_pediatric_mycophenolate_proposal_twice_daily_is_counted_per_day(
     result = ask({"age_years": 8, "weight_kg": 25}, topic="dose", drug="mycophenolate",
                  requested_dose_mg=mg, requested_frequency=frequency)
     assert (result.decisions[0].verdict == "dose_outside_range") is outside
+
+
+@pytest.mark.parametrize(("mg", "frequency", "verdict"), [
+    (300, "once", "dose_not_in_guideline"),   # a 300 mg loading dose: the guideline's is 600 mg
+    (600, "once", None),                      # the loading dose itself
+])
+def test_a_dupilumab_loading_dose_other_than_600_mg_is_said(ask: Any, mg: float, frequency: str,
+                                                            verdict: str | None) -> None:
+    result = ask({"age_years": 40}, topic="dose", drug="dupilumab", requested_dose_mg=mg, requested_frequency=frequency)
+    assert result.decisions[0].verdict == verdict

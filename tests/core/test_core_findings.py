@@ -118,3 +118,19 @@ def test_an_upper_bound_on_the_age_is_enough_to_block(ask: Any, facts: dict[str,
                                                       topic: str) -> None:
     result = ask(facts, topic=topic, drug="upadacitinib")
     assert (("DOSE-UPADACITINIB", "upadacitinib", "outside_population") in _blocks(result)) is blocked
+
+
+@pytest.mark.parametrize(("facts", "fires"), [
+    ({"sex": "female", "age_years": 29}, True),                                  # pregnancy not mentioned
+    ({"sex": "female", "age_years": 29, "pregnancy_or_planning": False}, False),  # stated: not pregnant
+    ({"sex": "male", "age_years": 29}, False),
+    ({"sex": "female", "age_years": 60}, False),                                  # past the age it matters
+    ({"sex": "female", "age_years": 15}, False),                                  # a child: no dose anyway
+])
+@pytest.mark.parametrize("drug", [d for d in ALL if DRUGS[d].teratogenic_rule is not None])
+@pytest.mark.parametrize("topic", TOPICS)
+def test_a_teratogenic_agent_for_a_woman_whose_pregnancy_status_is_not_given_is_a_caution(
+        ask: Any, facts: dict[str, Any], fires: bool, drug: Drug, topic: str) -> None:
+    result = ask(facts, topic=topic, drug=drug)
+    found = any(d.verdict == "teratogenic_status_unknown" and d.severity == "caution" for d in result.decisions)
+    assert found is fires

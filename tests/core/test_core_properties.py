@@ -87,6 +87,7 @@ FACT_FIELDS: dict[str, st.SearchStrategy[Any]] = {
                                     max_size=3, unique=True).map(tuple),
     "pregnancy_or_planning": st.booleans(),
     "pregnancy_possible": st.booleans(),
+    "sex": st.sampled_from(("female", "male")),
     "current_drug": st.sampled_from(get_args(Drug)),
     "current_dose_mg": st.one_of(st.sampled_from((15, 30)), _ranged("current_dose_mg", (0.1, 5000))),
     "inadequate_response": st.booleans(),
@@ -224,8 +225,11 @@ def test_upadacitinib_30_mg_never_for_65_or_older_or_severe_renal(book: Rulebook
     old = facts.age_65_or_older is True
     renal = ((facts.egfr is not None and facts.egfr < 30) or (facts.ckd_stage or 0) >= 4
              or facts.severe_renal_impairment is True)
-    unknown = facts.age_years is None or (facts.egfr is None and facts.ckd_stage is None
-                                          and facts.severe_renal_impairment is None)
+    # the age is known to lie in 12-64 (exactly, or by bounds such as a year of birth) or it is unknown
+    known_age = facts.age_years is not None or (
+        facts.age_65_or_older is False and (facts.age_at_least_years or 0) >= 12)
+    unknown = not known_age or (facts.egfr is None and facts.ckd_stage is None
+                                and facts.severe_renal_impairment is None)
     small = (facts.weight_in_kg is not None and facts.weight_in_kg < 40) or (
         facts.age_years is not None and facts.age_years < 12)
     if old or renal or unknown or small:
