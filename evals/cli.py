@@ -115,3 +115,34 @@ def bless_cmd(
 
 if __name__ == "__main__":  # pragma: no cover
     eval_app()
+
+
+@eval_app.command("retrieval")
+def retrieval_cmd(
+    set_path: Annotated[Path | None, typer.Option("--set", help="Retrieval set (default: evals/retrieval_blind)")]
+    = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The whole report as JSON")] = False,
+) -> None:
+    """Score the retriever on a retrieval set: recall@1, recall@3, MRR and false abstains."""
+    from assistant.retrieval import get_retriever
+
+    from .retrieval_set import load_retrieval_set, score_retrieval
+    from .suite import SuiteError
+
+    try:
+        cases = load_retrieval_set(set_path)
+    except SuiteError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    report = score_retrieval(cases, get_retriever().search)
+    if as_json:
+        typer.echo(report.model_dump_json(indent=2))
+        return
+    typer.echo(f"{report.cases} questions: recall@1 {report.recall_at_1:.2f}, recall@3 {report.recall_at_3:.2f}, "
+               f"MRR {report.mrr:.2f}, false abstain {report.false_abstain:.1%}")
+    for style, row in report.by_style.items():
+        typer.echo(f"  {style:<14} {int(row['cases']):>3}  r@1 {row['recall_at_1']:.2f}  r@3 {row['recall_at_3']:.2f}"
+                   f"  MRR {row['mrr']:.2f}  abstain {row['false_abstain']:.1%}")
+    for s in report.scores:
+        if s.rank is None or s.rank > 3:
+            typer.echo(f"  MISS {s.id} ({s.style}): rank {s.rank}, abstained {s.abstained}, got {s.retrieved[:3]}")
