@@ -99,6 +99,22 @@ GROUPS: dict[str, tuple[tuple[str, str], tuple[str, ...]]] = {
         "born 2019: what do I monitor on upadacitinib?",
         "born 2019: is upadacitinib safe?",
     )),
+    # a positive pregnancy test is a pregnancy, whatever is asked about methotrexate
+    "hcg-positive-methotrexate": (("AE-METHOTREXATE", "block"), (
+        "urine hCG came back positive: methotrexate dose?",
+        "urine hCG came back positive: is methotrexate an option?",
+        "urine hCG came back positive: can I start methotrexate?",
+        "urine hCG came back positive: what do I monitor on methotrexate?",
+        "urine hCG came back positive: is methotrexate safe?",
+    )),
+    # a woman whose pregnancy status is not given, on a teratogenic agent: the caution, whatever is asked
+    "woman-methotrexate-status-unknown": (("AE-METHOTREXATE", "caution"), (
+        "29F: methotrexate dose?",
+        "29F: is methotrexate an option?",
+        "29F: can I start methotrexate?",
+        "29F: what do I monitor on methotrexate?",
+        "29F: which agent, methotrexate?",
+    )),
     "cyclosporine-per-kg": (("DOSE-CYCLOSPORINE", "block"), (
         "cyclosporine at 6 mg/kg/day - dose ok?",
         "cyclosporine at 6 mg/kg/day - is it an option?",
