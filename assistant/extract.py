@@ -1478,6 +1478,13 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
         s.consume(m)
         break
     amounts: list[tuple[float, re.Match[str]]] = []
+    tabs = _TABLETS_RE.search(s.work) if requested is None else None
+    if tabs is not None:
+        # "six 2.5 mg methotrexate tablets once a week" is 15 mg a week: the count times the strength
+        count, strength = (tabs.group(1), tabs.group(2)) if tabs.group(1) else (tabs.group(3), tabs.group(4))
+        requested = _num(count) * _num(strength)
+        s.matched.append(f"requested_dose:{tabs.group(0).strip()} = {fmt_number(requested)} mg")
+        s.consume(tabs)
     for m in _DOSE_RE.finditer(s.work):
         unit = m.group(2).lower()
         if unit.startswith("g"):
@@ -1494,6 +1501,10 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
             if _TOTAL_PER_DAY_RE.match(s.text, m.end()):
                 s.per_day_total = True  # "3 g/day total (1.5 g BID)": this amount is the daily total
         s.consume(m)
+    strengths = [amount for amount, m in amounts if _STRENGTH_AFTER_RE.match(s.text, m.end())]
+    doses = [amount for amount, m in amounts if not _STRENGTH_AFTER_RE.match(s.text, m.end())]
+    if strengths and doses and requested == strengths[0] and tabs is None:
+        requested = doses[0]  # "2.5 mg tablets, 15 mg weekly": the tablet's strength is not the dose
     loading = [(amount, m) for amount, m in amounts if _LOADING_AFTER_RE.match(s.text, m.end())
                or _LOADING_BEFORE_RE.search(s.text, max(0, m.start() - 24), m.start())]
     if loading and requested is not None:
@@ -1583,11 +1594,20 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
 
 _LOADING_AFTER_RE = _c(r"\s*(?:s\.?c\.?\s+|subcut\w*\s+|sq\s+)?(?:loading|load|initial|first)\b")
 _LOADING_BEFORE_RE = _c(r"\b(?:loading|load|initial|first)\s+(?:dose\s+)?(?:of\s+)?$")
+_STRENGTH_AFTER_RE = _c(r"\s*(?:[a-z]+\s+)?(?:tablets?|tabs?|pills?|capsules?|caps)\b")
+_TABLETS_RE = _c(
+    r"(?<![\d.])(\d{1,2})\s*(?:x|×|\*)?\s*(\d+(?:\.\d+)?)\s*mg\s+(?:[a-z]+\s+){0,2}?(?:tablets?|tabs?|pills?|capsules?|caps)\b"
+    r"|(?<![\d.])(\d{1,2})\s+(?:tablets?|tabs?|pills?|capsules?)\s+(?:of\s+)?(?:[a-z]+\s+){0,1}?(\d+(?:\.\d+)?)\s*mg\b")
 _BARE_PROPOSED_RE = _c(r"(?:[,.;:—–]\s*|\s-\s*|\b(?:or|maybe|try|then|to)\s+)(?<![\d.])(\d{1,4})(?![\d.])\s*(?=\?)")
 _CURRENT_BEFORE_RE = _c(r"\b(?:on|taking|from|currently|been\s+on|using|respond\w*\s+to|response\s+to|failing|failed|"
                         r"after)\s+(?:[a-z]+\s+){0,2}$")
 _PROPOSAL_BEFORE_RE = _c(r"\b(?:to|try|give|prescribe|start)\s+(?:[a-z]+\s+){0,2}$")
 _PROPOSED_AFTER_RE = _c(r"\s*(?:\?|(?:mg\s*)?(?:next|instead|now|then|from\s+now)\b)")
+
+
+def fmt_number(value: float) -> str:
+    """15.0 → '15', 2.5 → '2.5'."""
+    return f"{value:g}"
 
 
 def _current_then_proposed(s: _State, amounts: list[tuple[float, re.Match[str]]]) -> float | None:

@@ -1436,3 +1436,13 @@ def test_stated_sex(text: str, sex: str | None) -> None:
 ])
 def test_an_age_group_beside_an_age_only_when_they_agree(text: str, group: str | None) -> None:
     assert extract(text).facts.get("age_group") == group
+
+
+@pytest.mark.parametrize(("text", "mg"), [
+    ("He takes six 2.5 mg methotrexate tablets once a week", 15),    # a count of tablets times their strength
+    ("4 x 2.5mg MTX tabs weekly", 10),
+    ("takes 10 tablets of 2.5 mg methotrexate weekly", 25),
+    ("methotrexate 2.5 mg tablets, 15 mg weekly", 15),                # the strength alone, then the dose
+])
+def test_a_count_of_tablets_is_the_dose(text: str, mg: float) -> None:
+    assert extract(text).requested_dose_mg == mg
