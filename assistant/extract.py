@@ -20,7 +20,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core import Drug, Frequency, PatientFacts, PitfallTopic, Topic
+from core import LB_TO_KG, Drug, Frequency, PatientFacts, PitfallTopic, Topic
 from core.classify import NAMED_STEROIDS, classify_potency
 from core.drugs import DRUGS
 
@@ -338,6 +338,8 @@ _AGE_TURNS_SOON_RE = _c(r"\b(?:turns|will\s+turn|is\s+turning|turning)\s+(\d{1,3
                         r"later\s+this|on\s+her|on\s+his)\b")
 _AGE_BIRTHDAY_RE = _c(
     r"(?<![\d.])(\d{1,3})(?:st|nd|rd|th)\s+birthday\b"
+    # "turns 65 today": the age reached today (a birthday to come is handled apart)
+    r"|\bturns\s+(\d{1,3})(?![\d.])\s+(?=today|this\s+morning)"
     r"|\b(?:just\s+|recently\s+|has\s+|have\s+|had\s+)?turned\s+(\d{1,3})(?![\d.])"
     # "is it safe at 72?": a judgement word, then an age ending the clause (never "upa at 15", "at 30 mg")
     r"|\b(?:safe|ok|okay|fine|appropriate|reasonable|advisable|allowed|an\s+option)\s+at\s+(?:age\s+)?(\d{1,3})"
@@ -349,6 +351,9 @@ _AGE_LOOSE_RE = _c(
     r"mother|father)\s*(?:is|was|were|'s|are|"
     r"turned|turns|now)\s+" + _N + r"(?!\s*(?:%|kg|kilo|lb|pound|mg|g\b|week|wk|day|month|mo\b|/|\.\d))"
     # "For me - I'm 40, 80 kg": the asker is the patient (never "I'm 5'4" or "I'm 20 weeks pregnant")
+    # "Octogenarian (84)", "Mrs Ahmed (58)", "patient (72)": an age in brackets after the person
+    r"|\b(?:patient|pt|man|woman|lady|gentleman|boy|girl|sexagenarian|septuagenarian|octogenarian|nonagenarian|"
+    r"(?:mr|mrs|ms|miss|mx)\.?\s+[a-z][\w'-]*)\s*\(\s*" + _N + r"\s*(?:y|yo|yrs?|years?)?\s*\)"
     # "Mrs D is 69", "Mr. Okafor is 71"
     r"|\b(?:mr|mrs|ms|miss|mx)\.?\s+[a-z][\w'-]*\s+(?:is|was|'s|turned)\s+" + _N +
     r"(?!\s*(?:%|kg|kilo|lb|pound|mg|g\b|week|wk|day|month|mo\b|/|\.\d))"
@@ -395,7 +400,7 @@ _BACTERIAL = (
 )
 _HERPETIC = (
     (_c(r"\bpunched[\s-]*out\s+(?:erosions?|ulcers?|lesions?)"), "punched-out erosions"),
-    (_c(r"\beczema\s+herpeticum\b|\bkaposi'?s?\s+varicelliform"), "eczema herpeticum"),
+    (_c(r"\beczema\s+herpeticum\b|\bkaposi'?s?\s+varicelliform|\b(?-i:EH)\b"), "eczema herpeticum"),  # "EH L cheek"
     (_c(r"\b(?:hsv|herpes\s+simplex)\b"), "HSV"),
     (_c(r"\b(?:monomorphic\s+)?vesicles?\b|\bvesicular\b"), "vesicles"),
 )
@@ -421,8 +426,9 @@ _RULED_OUT_AFTER_RE = _c(r"[^.;?!\n]{0,12}?\b(?:ruled\s+out|excluded|negative|re
                          r"in\s+the\s+past|years?\s+ago|months?\s+ago|last\s+year)")
 _HISTORY_BEFORE_RE = _c(r"\b(?:history\s+of|h/o|hx\s+of|pmh\s*:?|past|previous|prior|old|remote)\s*(?:an?\s+)?"
                         r"(?:episode\s+of\s+)?$")
-_THEN_RE = _c(r"(?<![\d.])(\d+(?:\.\d+)?)\s*mg\b[^.;?!\n]{0,40}?\bthen\s+(?:\w+\s+){0,2}?(?<![\d.])(\d+(?:\.\d+)?)"
-              r"\s*mg\b")
+# "600 mg once, then 300 mg q2w", "dupi 600 load then 300 q2w" (the units may be left out)
+_THEN_RE = _c(r"(?<![\d.])(\d+(?:\.\d+)?)(?:\s*mg\b)?[^.;?!\n]{0,40}?\bthen\s+(?:\w+\s+){0,2}?(?<![\d.])"
+              r"(\d+(?:\.\d+)?)(?:\s*mg\b)?(?!\s*(?:%|kg|lbs?\b|weeks?|wks?|days?|months?|years?|/))")
 _START_AT_RE = _c(r"\b(?:start\w*|begin\w*|initiat\w*|kick\w*\s+off)\b[^.;?!\n]{0,40}?\bat\s+\d+(?:\.\d+)?\s*mg\b"
                   r"|\bnever\s+(?:been\s+on|taken|had|tried)\b|\b(?:treatment|drug|jak)[\s-]naive\b|\bnew\s+start\b")
 _LMP_RE = _c(r"\b(?:lmp|last\s+(?:menstrual\s+)?period)\b[^.;?!\n]{0,20}?\d+(?:\.\d+)?\s*-?\s*(?:days?|d|weeks?|wks?|"
@@ -474,7 +480,8 @@ _PSYCHO_RE = _c(
     r"(?:quit|lost|left|losing|quitting)\s+(?:her|his|their|a|the)\s+job|ashamed|shame|avoids?\s+(?:going\s+out|"
     r"people|friends|social\w*)|"
     r"depress(?:ed|ion)|anxious|anxiety|socially\s+(?:isolated|withdrawn)|withdrawn|embarrass(?:ed|ment)|"
-    r"bullied|self[\s-]conscious|stigma(?:tized)?)\b"
+    r"bullied|self[\s-]conscious|stigma(?:tized)?|low\s+mood|(?:off|signed\s+off)\s+(?:work|sick)|"
+    r"(?:can'?t|cannot|unable\s+to)\s+(?:work|go\s+to\s+(?:work|school))|missing\s+(?:work|school))\b"
 )
 _ORAL_PREF_RE = _c(
     r"\b(?:hates?\s+(?:needles|injections|shots)|(?:afraid|scared|terrified)\s+of\s+(?:needles|injections|shots)|"
@@ -550,6 +557,9 @@ _NONADHERENT_RE = _c(
     r"\s+(?:use|apply)|stopped\s+(?:using|applying)|rarely\s+(?:uses|applies|used|applied)|skips?\s+"
     r"(?:applications|doses|the\s+cream)|inconsistent(?:ly)?\s+(?:use|using|application|applied)|forgets?\s+to\s+"
     r"(?:use|apply)|(?:barely|hardly|rarely|never)\s+(?:uses|used|using|applies|applied|applying)|"
+    # "only put the cream on when I remember", "on and off", "now and then"
+    r"(?:only\s+)?when\s+(?:i|she|he|they)\s+remembers?|\bon\s+and\s+off\b|\bnow\s+and\s+(?:then|again)\b|"
+    r"\boff\s+and\s+on\b|"
     r"(?:" + _USE_VERB + r")\b[^.;?!\n]{0,50}?\b(?:inconsistently|sporadically|intermittently|irregularly|"
     r"on\s+and\s+off|rarely|occasionally|only\s+sometimes))\b"
     # "used it maybe twice a week", "only applied it once or twice" (a daily regimen used far less often)
@@ -702,6 +712,9 @@ _FREQ_RE = _c(
     r"dose\b|\bonce\s+(?:in\s+the\s+(?:morning|evening)|at\s+night|nightly)\b|\bdaily\b|\bevery\s+day\b|\beach\s+day\b|\bqd\b|"
     r"\bq\.d\b|\bod\b|(?<=mg)\s*(?:/\s*day|per\s+day|a\s+day)\b|\bmane\b|\bnocte\b|\bq\s?24\s?h\b|"
     r"\b1\s*x\s*(?:daily|a\s+day|/\s*day)\b)"
+    # "1500 mg tds", "three times a day": a schedule the guideline gives for none of its agents
+    r"|(?P<three_times_daily>\btds\b|\bt\.d\.s\.?(?!\w)|\btid\b|\bt\.i\.d\.?(?!\w)|\b(?:three|3)\s*(?:times|x)\s+(?:a|per)\s+day\b|"
+    r"\bthrice\s+daily\b|\b3\s*x\s*(?:daily|a\s+day|/\s*day)\b|\b8[\s-]?hourly\b|\bq\s?8\s?h\b|\bevery\s+8\s+hours\b)"
     # "every other day", "alternate days", "qod": a schedule the guideline gives for none of its agents
     r"|(?P<every_other_day>\bevery\s+(?:other|second|2nd)\s+day\b|\balternate[\s-]+days?\b|\bon\s+alternate\s+days\b|"
     r"\bq\.?o\.?d\b|\beod\b|\bq\s?48\s?h\b|\bevery\s+48\s+hours\b)"
@@ -1018,6 +1031,8 @@ _OVERVIEW_RE = _c(
 # "a week of cephalexin 'just in case' before starting": an antibiotic with no infection to treat
 _GESTATION_CLAUSE_RE = _c(r"\b(?:pregnan\w*|expecting|gestation\w*|trimester|along)\b")
 _GESTATION_AFTER_RE = _c(r"\s*(?:pregnant|gestation\w*|along|into\s+(?:the\s+|her\s+)?pregnancy)\b")
+_OF_TOPICAL_AFTER_RE = _c(r"\s+(?:of|with|on)\s+(?:[\w%.-]+\s+){0,3}?(?:" + _STEROID_ALT
+                          + r"|topical\s+steroids?|tcs|topicals?|(?:steroid\s+)?(?:creams?|ointments?))\b")
 _OTHER_COURSE_AFTER_RE = _c(
     r"\s*(?:later\b|on\b(?=\s*,)|(?:of|on)\s+(?:oral\s+|po\s+|iv\s+|systemic\s+)?(?:" + _ABX_NAMES_EARLY
     + r"|antibiotics?|abx|antivirals?|acyclovir|aciclovir|valacyclovir|valaciclovir|famciclovir)\b)")
@@ -1666,7 +1681,8 @@ def _ages(s: _State) -> None:
     for m in _AGE_BIRTHDAY_RE.finditer(s.work):
         if _MEASURE_BEFORE_RE.search(s.text, max(0, m.start() - 16), m.start()):
             continue  # "eGFR turned 25": a measurement, not a birthday
-        s.fact("age_years", _num(m.group(1) or m.group(2) or m.group(3)), m.group(0).strip())  # a birthday, an age
+        # a birthday, an age
+        s.fact("age_years", _num(next(g for g in m.groups() if g is not None)), m.group(0).strip())
         s.consume(m)
     for m in _AGE_MONTHS_RE.finditer(s.work):
         s.fact("age_years", round(_num(m.group(1) or m.group(2)) / 12, 2), m.group(0))
@@ -1722,6 +1738,8 @@ def _durations(s: _State, has_current: bool) -> None:
         pos = m.start() - lo
         d_top = _nearest(_TOPICAL_CONTEXT_RE, clause, pos)
         d_sys = _nearest(_ALIAS_RE, clause, pos)
+        if _OF_TOPICAL_AFTER_RE.match(s.text, m.end()):
+            d_top, d_sys = 0, None  # "4 weeks of adherent mometasone": the duration's own object is a topical
         if d_sys is None and (has_current or _ON_TREATMENT_RE.search(clause)) and d_top is None:
             d_sys = 10_000  # about the current systemic agent, not a named one
         if d_sys is None and d_top is None and only_systemic:
@@ -2020,6 +2038,8 @@ def _named_pitfall(text: str) -> PitfallTopic | None:
 _FAMILY_BEFORE_RE = _c(r"\b(?:family\s+(?:history|hx)|fhx|fh\b)[^.;!?\n]*$")
 
 
+# "add fexofenadine for his itch - and what's the loading dose?": the agent's dose asked beside the antihistamine
+_AGENT_DOSE_ASKED_RE = _c(r"\b(?:loading|maintenance|starting|start|escalation)\s+dose\b")
 _ASKS_AMOUNT_RE = _c(
     r"\b(?:what|which|how\s+much|how\s+many|recommended|usual|typical|standard|starting|right|correct|appropriate)\b"
     r"[^.?!\n]{0,40}\b(?:dos(?:e|es|ing|age)|mg|milligrams?|regimen|taper|schedule|amount)\b"
@@ -2120,7 +2140,7 @@ def _intent(
     elif pregnancy_safety and requested is None and not escalation and (
             frequency is None or "current_dose_mg" in s.facts):  # "taking Rinvoq 15 mg once daily. Safe to carry on?"
         intent = "adverse_effects"
-    elif pitfall == "antihistamines" and drug is None:
+    elif pitfall == "antihistamines" and drug is None and _AGENT_DOSE_ASKED_RE.search(text) is None:
         intent = "pitfalls"  # "allegra 180 bid for the itch?": the dose is the antihistamine's, no systemic agent's
     elif drug is None and pitfall == "antibiotics" and not infection and frequency is not None:
         intent = "pitfalls"  # "Augmentin 1 wk every month to stop flares?": the schedule is the antibiotic's
@@ -2214,7 +2234,7 @@ _STONE_RE = _c(r"(?<![\d.])(\d+(?:\.\d+)?|" + "|".join(sorted(_WORD_NUMBERS, key
 
 
 def _stone(s: _State) -> None:
-    """'six stone', '9 st 4 lb': a weight in stones (1 stone = 14 lb exactly), kept as pounds."""
+    """'six stone', '9 st 4 lb': a weight in stones (1 stone = 14 lb exactly), given in kg as the contract says."""
     if "weight_kg" in s.facts or "weight_lb" in s.facts:
         return
     m = _STONE_RE.search(s.work)
@@ -2222,7 +2242,7 @@ def _stone(s: _State) -> None:
         return
     stones = _num(m.group(1)) if m.group(1)[0].isdigit() else _WORD_NUMBERS[m.group(1).lower()]
     pounds = _num(m.group(2)) if m.group(2) else 0
-    s.fact("weight_lb", stones * 14 + pounds, m.group(0).strip())
+    s.fact("weight_kg", round((stones * 14 + pounds) * LB_TO_KG, 2), m.group(0).strip())
     s.consume(m)
 
 
@@ -2305,9 +2325,19 @@ def _dob_age(s: _State) -> None:
     s.consume(m)
 
 
+_GENARIAN = {"sexagenarian": 60, "septuagenarian": 70, "octogenarian": 80, "nonagenarian": 90}
+_GENARIAN_RE = _c(r"\b(" + "|".join(_GENARIAN) + r")s?\b")
+
+
 def _age_floor(s: _State) -> None:
-    """'in her seventies', 'late 60s', 'over 65': a lower bound on the age, only when no exact age is given."""
+    """'in her seventies', 'late 60s', 'over 65', 'an octogenarian': a lower bound on the age, only when no exact
+    age is given."""
     if "age_years" in s.facts:
+        return
+    m = _GENARIAN_RE.search(s.work)
+    if m is not None:
+        s.fact("age_at_least_years", _GENARIAN[m.group(1).lower()], m.group(0))
+        s.consume(m)
         return
     m = _DECADE_RE.search(s.work) or _DECADE_BARE_RE.search(s.work)
     if m is not None:

@@ -37,6 +37,7 @@ _PATIENT_WORD_RE = re.compile(r"\b(?:my\s+patient|the\s+patient|patient|pt)\b(?!
 _NOT_PATIENT_RE = re.compile(r"\b(?:not|isn'?t|never)\s+(?:my|the|our|a)\s+(?:pt|patient)\b", _F)  # "(not my pt)"
 # "she and her partner are planning a pregnancy": the patient is one of the subjects
 _JOINT_SUBJECT_BEFORE_RE = re.compile(r"\b(?:she|he|they|pt|patient|her|him)\s+(?:and|&)\s*$", _F)
+_HE_SHE_IS_RE = re.compile(r"\b(?:he|she)\s+(?:is|'s)\s+\d{1,3}\b", _F)  # "He is 29"
 _PATIENT_INTRO_RE = re.compile(
     r"\b(?:patient|pt|man|woman|male|female|gentleman|lady|boy|girl)\b|(?<![\d.])\d{1,3}\s*(?:yo|y/o|years?\s+old|"
     r"[mf])\b", _F)
@@ -53,8 +54,9 @@ _SELF_ANY_RE = re.compile(r"\b(?:i|me|myself)\b|\bmy\s+own\b", _F)
 _RELATIVE_RE = re.compile(rf"\b{_OWNER}\s+{_GAP}{_REL}\b", _F)
 # clauses end at sentence punctuation, and where "and"/a comma hands over to the other person ("My son is 9
 # and I'm 44", "I'm 36, my daughter 15")
-_CLAUSE_END_RE = re.compile(rf"[.;!?\n—–]|\s-\s|(?:,(?:\s+(?:and|but|while))?|\s+and|\s+but|\s+while)\s+"
-                            rf"(?=i(?:'m|\s+am)\b|{_OWNER}\s+{_GAP}{_REL}\b|{_ABOUT}\b)", _F)
+# (the whitespace before a conjunction is matched once, so a run of spaces stays linear)
+_CLAUSE_END_RE = re.compile(rf"[.;!?\n—–]|\s-\s|(?:,(?:\s+(?:and|but|while|so))?|(?<!\s)\s+(?:and|but|while|so|because|"
+                            rf"as))\s+(?=i(?:'m|\s+am)\b|{_OWNER}\s+{_GAP}{_REL}\b|{_ABOUT}\b)", _F)
 
 
 def other_person_spans(text: str) -> list[tuple[int, int]]:
@@ -71,11 +73,14 @@ def other_person_spans(text: str) -> list[tuple[int, int]]:
     if not for_relative and not for_self:
         # "Patient is 26, male … His little brother has impetigo.": once the patient is introduced, a clause about
         # the patient's relative ("his"/"her", never the asker's "my") speaks of someone else
-        intro = _PATIENT_INTRO_RE.search(text)
-        return [] if intro is None else [
+        # … or once the patient is introduced anywhere else ("His mother had eczema herpeticum. He is 29, …")
+        intros = [m.start() for m in _PATIENT_INTRO_RE.finditer(text)] + [
+            m.start() for m in _HE_SHE_IS_RE.finditer(text)]
+        return [
             (start + len(words) - len(words.lstrip()), start + len(words.rstrip()))
             for start, words in _clauses(text)
-            if start >= intro.end() and _THIRD_RELATIVE_SUBJECT_RE.match(words) is not None
+            if any(not start <= i < start + len(words) for i in intros)
+            and _THIRD_RELATIVE_SUBJECT_RE.match(words) is not None
             and _JOINT_SUBJECT_BEFORE_RE.search(text, max(0, start - 16), start) is None
             and _PATIENT_WORD_RE.search(_NOT_PATIENT_RE.sub(" ", words)) is None]
     if for_relative == for_self:  # both targets: nothing is set aside

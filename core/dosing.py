@@ -19,7 +19,8 @@ _NO_PEDIATRIC = "the guideline gives no pediatric schedule"
 _NO_PEDIATRIC_SHORT = "no pediatric schedule"
 _FREQ_WORDS = {"daily": "daily", "twice_daily": "twice daily", "weekly": "weekly", "every_2_weeks": "every 2 weeks",
                "every_4_weeks": "every 4 weeks", "twice_weekly": "twice weekly",
-               "once": "once", "every_other_day": "every other day"}
+               "once": "once", "every_other_day": "every other day",
+               "three_times_daily": "three times daily"}
 
 
 def _age_inputs(facts: PatientFacts) -> dict[str, float | str | None]:
@@ -414,7 +415,7 @@ def _methotrexate(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decisio
         return child
     dose = Dose(drug="methotrexate", phase="typical", low=7.5, high=25, unit="mg", route="oral",
                 frequency="once weekly")
-    daily = q.requested_frequency in ("daily", "twice_daily")
+    daily = q.requested_frequency in ("daily", "twice_daily", "three_times_daily", "every_other_day")
     note, verdict = _request_note(q.model_copy(update={"requested_frequency": None}) if daily else q, "Methotrexate",
                                   "weekly", "once weekly", low=7.5, high=25)
     kg_note, kg_verdict = _fixed_per_kg_note(q, "Methotrexate")

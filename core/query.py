@@ -25,7 +25,7 @@ Topic = Literal[
 """The decision families the core answers."""
 
 Frequency = Literal["daily", "twice_daily", "weekly", "twice_weekly", "every_2_weeks", "every_4_weeks", "once",
-                    "every_other_day"]
+                    "every_other_day", "three_times_daily"]
 PitfallTopic = Literal["topicals_first", "contact_dermatitis", "quality_of_life", "antihistamines", "antibiotics"]
 
 

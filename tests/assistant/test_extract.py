@@ -1446,3 +1446,42 @@ def test_an_age_group_beside_an_age_only_when_they_agree(text: str, group: str |
 ])
 def test_a_count_of_tablets_is_the_dose(text: str, mg: float) -> None:
     assert extract(text).requested_dose_mg == mg
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    ("azathioprine dose range for a 12 st 8 lb man", {"weight_kg": 79.83}),      # stone in kg, as the contract says
+    ("Octogenarian on upadacitinib", {"age_at_least_years": 80}),                # a -genarian is a decade bound
+    ("Turns 65 today. Upa 15 not enough", {"age_years": 65}),                     # a birthday today
+    ("EH L cheek, aciclovir not started yet", {"eczema_herpeticum": True}),       # the abbreviation
+    ("I only put the steroid cream on when I remember", {"adherent": False}),     # nonadherence in lay words
+    ("off work with low mood because of her skin", {"psychosocial_impact": True}),
+    ("Starting dupilumab for a 40M, failed 4 weeks of adherent mometasone", {"topical_trial_days": 28}),
+])
+def test_blind9j_reading_families(text: str, facts: dict[str, Any]) -> None:
+    got = extract(text).facts
+    assert {k: got.get(k) for k in facts} == facts
+
+
+@pytest.mark.parametrize(("text", "frequency"), [
+    ("CellCept 1500mg tds", "three_times_daily"), ("cyclosporine 100 mg three times a day", "three_times_daily"),
+])
+def test_three_times_daily_is_its_own_schedule(text: str, frequency: str) -> None:
+    assert extract(text).requested_frequency == frequency
+
+
+def test_a_unitless_regimen_then_its_maintenance_amount() -> None:
+    e = extract("plan: dupi 600 load then 300 q2w. agree?")
+    assert (e.requested_dose_mg, e.requested_frequency) == (300, "every_2_weeks")
+
+
+@pytest.mark.parametrize(("text", "absent"), [
+    ("My sister is pregnant so I'm asking for myself: 40-year-old man, MTX dose?", "pregnancy_or_planning"),
+    ("His mother had eczema herpeticum as a child. He is 29, BSA 20%. Dupilumab?", "eczema_herpeticum"),
+])
+def test_a_relative_named_before_the_patient_is_set_aside_too(text: str, absent: str) -> None:
+    assert absent not in extract(text).facts or extract(text).facts.get(absent) is False
+
+
+def test_the_agents_dose_asked_beside_an_antihistamine_is_a_dose_question() -> None:
+    e = extract("Also want to add fexofenadine 180 mg for his itch - and what's the loading dose?")
+    assert e.intent == "dose" and "antihistamines" in {e.pitfall, *e.also_pitfalls} and e.requested_dose_mg is None

@@ -227,7 +227,7 @@ def test_upadacitinib_30_mg_never_for_65_or_older_or_severe_renal(book: Rulebook
              or facts.severe_renal_impairment is True)
     # the age is known to lie in 12-64 (exactly, or by bounds such as a year of birth) or it is unknown
     known_age = facts.age_years is not None or (
-        facts.age_65_or_older is False and (facts.age_at_least_years or 0) >= 12)
+        facts.age_65_or_older is False and ((facts.age_at_least_years or 0) >= 12 or facts.is_adult is True))
     unknown = not known_age or (facts.egfr is None and facts.ckd_stage is None
                                 and facts.severe_renal_impairment is None)
     small = (facts.weight_in_kg is not None and facts.weight_in_kg < 40) or (
