@@ -1,6 +1,8 @@
 """The guideline text, verbatim, with its manifest and passage segmentation."""
 
+from .concepts import CONCEPTS_FILE, Concept, get_concepts, load_concepts
 from .errors import (
+    ConceptMapError,
     CorpusError,
     CorpusIntegrityError,
     ManifestError,
@@ -13,6 +15,11 @@ from .passage import Passage, PassageKind
 from .segment import segment, split_refs
 
 __all__ = [
+    "CONCEPTS_FILE",
+    "Concept",
+    "ConceptMapError",
+    "get_concepts",
+    "load_concepts",
     "CORPUS_DIR",
     "Corpus",
     "CorpusError",

@@ -6,12 +6,14 @@ Tree::
     ├── CorpusIntegrityError   the text on disk is not the text the manifest names
     ├── ManifestError          the manifest is missing or malformed
     ├── SegmentationError      the text does not segment the way the manifest says
-    └── QuoteNotFoundError     a quote is not an exact substring of the corpus
+    ├── QuoteNotFoundError     a quote is not an exact substring of the corpus
+    └── ConceptMapError        the concept map is unreadable or names passages the corpus lacks
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "ConceptMapError",
     "CorpusError",
     "CorpusIntegrityError",
     "ManifestError",
@@ -56,3 +58,7 @@ class QuoteNotFoundError(CorpusError):
             f"Quote is not an exact substring of {where}: {quote!r}. "
             "Citations must be copied byte for byte from corpus/ad-systemic-therapy-guideline.txt."
         )
+
+
+class ConceptMapError(CorpusError):
+    """``concepts.yaml`` cannot be read, or an entry is malformed or names a passage the corpus lacks."""
