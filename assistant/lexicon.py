@@ -25,12 +25,15 @@ __all__ = [
     "OTHER_AGENTS",
     "RELATIVES",
     "RELATIVES_BY_GENDER",
+    "OUTSIDE",
     "TERM_SYNONYMS",
+    "OutsideVocabulary",
     "DrugNames",
     "DrugVocabulary",
     "PersonVocabulary",
     "load_drug_aliases",
     "load_other_agents",
+    "load_outside",
     "load_relatives",
     "load_relatives_by_gender",
     "load_terms",
@@ -121,6 +124,36 @@ def load_other_agents(data: Any | None = None) -> frozenset[str]:
     return frozenset(names)
 
 
+class OutsideVocabulary(BaseModel):
+    """``vocab/outside.yaml``: conditions and topics the guideline does not cover, and the words that bring a
+    question back inside it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    conditions: tuple[str, ...]
+    """Conditions and topics outside the guideline, lower case, each once."""
+    inside: tuple[str, ...]
+    """Words naming atopic dermatitis itself: with one of them the question stays inside."""
+
+    @field_validator("conditions", "inside")
+    @classmethod
+    def _lower_and_once(cls, words: tuple[str, ...]) -> tuple[str, ...]:
+        if any(w != w.strip().lower() or not w for w in words):
+            raise ValueError("every entry is lower case, with no surrounding spaces")
+        if len(set(words)) != len(words):
+            raise ValueError("an entry is listed twice")
+        return words
+
+
+def load_outside(data: Any | None = None) -> OutsideVocabulary:
+    """The conditions outside the guideline (``vocab/outside.yaml``), validated."""
+    try:
+        return OutsideVocabulary.model_validate(_read_yaml("outside.yaml") if data is None else data)
+    except ValidationError as exc:
+        raise VocabularyError(f"assistant/vocab/outside.yaml is invalid: {exc}. It holds two lists, 'conditions' "
+                              "and 'inside', of lower-case entries, each once.") from exc
+
+
 class PersonVocabulary(BaseModel):
     """``vocab/persons.yaml``: the words for people a message may be about besides the patient."""
 
@@ -179,6 +212,9 @@ RELATIVES: frozenset[str] = load_relatives()
 
 RELATIVES_BY_GENDER: dict[str, frozenset[str]] = load_relatives_by_gender()
 """The relatives 'she'/'her' ('female') and 'he'/'him' ('male') can refer to."""
+
+OUTSIDE: OutsideVocabulary = load_outside()
+"""Conditions the guideline does not cover, and the words for atopic dermatitis (from ``vocab/outside.yaml``)."""
 
 OTHER_AGENTS: frozenset[str] = load_other_agents()
 """Systemic agents the guideline does not cover for AD (from ``vocab/other_agents.yaml``); never mapped to a Drug."""

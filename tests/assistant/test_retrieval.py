@@ -115,7 +115,8 @@ def _modified_corpus() -> Corpus:
         ("pink eye on dupixent", 2, {"dupilumab-4", "dupilumab-5"}),
         ("cold sores on dupilumab", 1, {"dupilumab-4"}),
         # Systemic steroids: the recommendation against, and the rescue-only bullet.
-        ("can I use prednisone for a flare", 2, {"algorithm-6", "corticosteroids-2"}),
+        # the recommendation against, its rescue-only bullet and the algorithm step, in any order
+        ("can I use prednisone for a flare", 3, {"corticosteroids-1", "corticosteroids-2", "algorithm-6"}),
         ("should I prescribe antihistamines for itch", 1, {"pitfalls-4"}),
         ("when is patch testing needed", 2, {"pitfalls-2", "before-systemic-2"}),
         ("antibiotics to prevent flares", 1, {"pitfalls-5"}),
