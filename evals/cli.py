@@ -119,14 +119,20 @@ if __name__ == "__main__":  # pragma: no cover
 
 @eval_app.command("retrieval")
 def retrieval_cmd(
-    set_path: Annotated[Path | None, typer.Option("--set", help="Retrieval set (default: evals/retrieval_blind)")]
-    = None,
+    set_path: Annotated[Path | None, typer.Option("--set", help="Retrieval set, or a behaviour suite "
+                                                  "(default: evals/retrieval_blind)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="The whole report as JSON")] = False,
+    gate: Annotated[Path | None, typer.Option("--gate", help="Fail (exit 1) when a figure is worse than this "
+                                              "baseline file's entry for the set")] = None,
+    update: Annotated[bool, typer.Option("--update-baseline", help="Write this run's figures into the --gate "
+                                         "file instead of checking them")] = False,
 ) -> None:
-    """Score the retriever on a retrieval set: recall@1, recall@3, MRR and false abstains."""
+    """Score the retriever on a retrieval set: recall@1, recall@3, MRR, false abstains and false answers."""
+    import json
+
     from assistant.retrieval import get_retriever
 
-    from .retrieval_set import load_retrieval_set, score_retrieval
+    from .retrieval_set import gate_retrieval, load_retrieval_set, score_retrieval
     from .suite import SuiteError
 
     try:
@@ -137,12 +143,40 @@ def retrieval_cmd(
     report = score_retrieval(cases, get_retriever().search)
     if as_json:
         typer.echo(report.model_dump_json(indent=2))
+    else:
+        off = (f", {report.off_topic} off-topic: false answer {report.false_answer:.1%}" if report.off_topic else "")
+        typer.echo(f"{report.cases} questions: recall@1 {report.recall_at_1:.2f}, recall@3 {report.recall_at_3:.2f}, "
+                   f"MRR {report.mrr:.2f}, false abstain {report.false_abstain:.1%}{off}")
+        for style, row in report.by_style.items():
+            if style == "off-topic":
+                continue
+            typer.echo(f"  {style:<14} {int(row['cases']):>3}  r@1 {row['recall_at_1']:.2f}  "
+                       f"r@3 {row['recall_at_3']:.2f}  MRR {row['mrr']:.2f}  abstain {row['false_abstain']:.1%}")
+        for sc in report.scores:
+            if sc.off_topic and not sc.abstained:
+                typer.echo(f"  ANSWERED {sc.id} (off-topic): got {sc.retrieved[:3]}")
+            elif not sc.off_topic and (sc.rank is None or sc.rank > 3):
+                typer.echo(f"  MISS {sc.id} ({sc.style}): rank {sc.rank}, abstained {sc.abstained}, "
+                           f"got {sc.retrieved[:3]}")
+    if gate is None:
         return
-    typer.echo(f"{report.cases} questions: recall@1 {report.recall_at_1:.2f}, recall@3 {report.recall_at_3:.2f}, "
-               f"MRR {report.mrr:.2f}, false abstain {report.false_abstain:.1%}")
-    for style, row in report.by_style.items():
-        typer.echo(f"  {style:<14} {int(row['cases']):>3}  r@1 {row['recall_at_1']:.2f}  r@3 {row['recall_at_3']:.2f}"
-                   f"  MRR {row['mrr']:.2f}  abstain {row['false_abstain']:.1%}")
-    for s in report.scores:
-        if s.rank is None or s.rank > 3:
-            typer.echo(f"  MISS {s.id} ({s.style}): rank {s.rank}, abstained {s.abstained}, got {s.retrieved[:3]}")
+    key = (set_path or Path("evals/retrieval_blind")).as_posix().rstrip("/")
+    try:
+        baselines = json.loads(gate.read_text(encoding="utf-8")) if gate.exists() else {}
+    except (OSError, ValueError) as exc:
+        typer.echo(f"Cannot read the baseline {gate}: {exc}. Fix or delete it, then run with --update-baseline.",
+                   err=True)
+        raise typer.Exit(2) from exc
+    if update:
+        baselines[key] = {k: round(v, 4) for k, v in report.figures().items()}
+        gate.write_text(json.dumps(baselines, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        typer.echo(f"baseline for {key} written to {gate}")
+        return
+    if key not in baselines:
+        typer.echo(f"{gate} has no baseline for {key}: run with --update-baseline once to record it.", err=True)
+        raise typer.Exit(2)
+    problems = gate_retrieval(report, baselines[key], tolerance=0.0005)
+    if problems:
+        typer.echo(f"not ok: retrieval on {key} regressed: " + "; ".join(problems), err=True)
+        raise typer.Exit(1)
+    typer.echo(f"ok: retrieval on {key} is at or above its baseline")

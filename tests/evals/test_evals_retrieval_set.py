@@ -7,7 +7,13 @@ from typing import Any
 
 import pytest
 
-from evals.retrieval_set import RetrievalCase, load_retrieval_set, score_retrieval
+from evals.retrieval_set import (
+    RetrievalCase,
+    cases_from_suite,
+    gate_retrieval,
+    load_retrieval_set,
+    score_retrieval,
+)
 from evals.suite import SuiteError
 
 
@@ -34,7 +40,7 @@ def test_the_committed_blind_set_loads_and_covers_every_citable_passage() -> Non
 @pytest.mark.parametrize(("text", "error"), [
     ("- {id: a, question: q, gold: [dupilumab]}", "not a citable passage"),   # a heading is never gold
     ("- {id: a, question: q, gold: [no-such-1]}", "not a citable passage"),
-    ("- {id: a, question: q, gold: []}", "at least 1"),
+    ("- {id: a, question: q, gold: [dupilumab-1, dupilumab-2, dupilumab-3, dupilumab-4]}", "at most 3"),
     ("- {id: a, question: q, gold: [dupilumab-3]}\n- {id: a, question: r, gold: [dupilumab-3]}", "duplicate id a"),
 ])
 def test_an_invalid_set_is_refused_with_the_reason(tmp_path: Path, text: str, error: str) -> None:
@@ -57,3 +63,47 @@ def test_scores_come_from_the_rank_of_the_first_gold_passage() -> None:
     assert (report.recall_at_1, report.recall_at_3, report.false_abstain) == (0.25, 0.5, 0.25)
     assert report.mrr == pytest.approx((1 + 1 / 3) / 4)
     assert report.by_style["lay"]["recall_at_3"] == 1.0 and report.by_style["clinical"]["recall_at_3"] == 0.0
+
+
+def test_off_topic_questions_score_false_answers_not_recall() -> None:
+    cases = [
+        RetrievalCase(id="on", question="a", gold=["x"]),
+        RetrievalCase(id="off-declined", question="b", style="off-topic"),   # abstained: right
+        RetrievalCase(id="off-answered", question="c", style="off-topic"),   # answered: a false answer
+    ]
+    results: dict[str, Any] = {"a": _Result(["x"]), "b": _Result([], abstain=True), "c": _Result(["x"])}
+    report = score_retrieval(cases, lambda question, k: results[question])
+    assert (report.cases, report.off_topic) == (1, 2)
+    assert (report.recall_at_1, report.false_abstain, report.false_answer) == (1.0, 0.0, 0.5)
+    assert cases[1].off_topic and not cases[0].off_topic
+
+
+def test_a_behaviour_suite_reads_as_a_retrieval_set_with_its_cited_passages_as_gold() -> None:
+    cases = load_retrieval_set("evals/golden")
+    assert cases == cases_from_suite("evals/golden")
+    by_id = {c.id: c for c in cases}
+    assert len([c for c in cases if not c.off_topic]) >= 60
+    assert any(c.off_topic for c in cases)  # out-of-scope questions with nothing cited
+    for case in cases:
+        assert len(case.gold) <= 3 and (case.style or "").startswith(("suite:", "off-topic"))
+    assert by_id and all(c.question for c in by_id.values())
+
+
+@pytest.mark.parametrize(("figures", "baseline", "worse"), [
+    ({"recall_at_3": 0.90}, {"recall_at_3": 0.90}, []),                       # equal: passes
+    ({"recall_at_3": 0.89}, {"recall_at_3": 0.90}, ["recall_at_3"]),          # lower recall: regression
+    ({"false_abstain": 0.02}, {"false_abstain": 0.01}, ["false_abstain"]),    # more abstains: regression
+    ({"false_abstain": 0.00}, {"false_abstain": 0.01}, []),                   # fewer abstains: better
+    ({"false_answer": 0.20}, {"false_answer": 0.10}, ["false_answer"]),
+])
+def test_the_gate_fails_exactly_the_figures_that_got_worse(figures: dict[str, float], baseline: dict[str, float],
+                                                           worse: list[str]) -> None:
+    base = {"recall_at_1": 0.5, "recall_at_3": 0.5, "mrr": 0.5, "false_abstain": 0.0, "false_answer": 0.0}
+    report = score_retrieval([], lambda q, k: _Result([])).model_copy(update={**base, **figures})
+    problems = gate_retrieval(report, baseline)
+    assert [p.split()[0] for p in problems] == worse
+
+
+def test_the_gate_names_an_unknown_figure() -> None:
+    report = score_retrieval([], lambda q, k: _Result([]))
+    assert "unknown figure" in gate_retrieval(report, {"recall_at_9": 1.0})[0]
