@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core import Citation, Decision, Verdict
 
-__all__ = ["AnswerStatus", "ContextPassage", "FactSource", "GuardEvent", "Answer", "Mode"]
+__all__ = ["AnswerStatus", "ContextPassage", "FactSource", "GuardEvent", "Answer", "Mode", "PassageAnswer"]
 
 AnswerStatus = Literal["answered", "needs_info", "not_covered", "out_of_scope", "refused"]
 Mode = Literal["offline", "openai"]
@@ -28,6 +28,23 @@ class ContextPassage(BaseModel):
     """Retrieval score (higher is closer)."""
     refs: tuple[str, ...] = ()
     """Its reference markers."""
+
+
+class PassageAnswer(BaseModel):
+    """A passage that answers the question, quoted verbatim, with its one-line lead (``assistant.passage_answer``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    passage_id: str
+    """The passage's id in the corpus (``dupilumab-5``)."""
+    heading: str
+    """Where it stands in the guideline (``Section › Drug heading``)."""
+    lead: str
+    """One clause of the passage, verbatim: the part that answers the question."""
+    quote: str
+    """The passage's whole citable text, verbatim."""
+    score: float
+    """The retrieval score that selected it."""
 
 
 class GuardEvent(BaseModel):
@@ -76,6 +93,8 @@ class Answer(BaseModel):
     """The agent the question is about, if any."""
     context: list[ContextPassage] = Field(default_factory=list)
     """Retrieved passages shown as further reading."""
+    passage_answers: list[PassageAnswer] = Field(default_factory=list)
+    """Passages that answer what no rule decides, quoted verbatim in the answer text with a one-line lead."""
     problems: list[str] = Field(default_factory=list)
     """Input problems (impossible values, too long …), one clear message each."""
     guard: list[GuardEvent] = Field(default_factory=list)

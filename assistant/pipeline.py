@@ -23,10 +23,11 @@ from core import (
 )
 from corpus import Corpus, get_corpus
 
-from .answer import Answer, AnswerStatus, ContextPassage, FactSource, GuardEvent
+from .answer import Answer, AnswerStatus, ContextPassage, FactSource, GuardEvent, PassageAnswer
 from .conversation import Conversation, Turn
 from .extract import Extraction
 from .guard import check_explanation
+from .passage_answer import passage_answers, render_passage_answers
 from .providers import Provider, provider_from_env
 from .render import FACT_LABELS, OUT_OF_SCOPE_TEXT, REFUSED_TEXT, missing_text, render_answer
 from .unread import unread_note, unread_numbers
@@ -214,6 +215,18 @@ class Assistant:
             text = (lead + "\n" if lead else "") + missing_text(result.missing)
         else:
             text = render_answer(decisions, result.missing, lead)
+        answers: list[PassageAnswer] = []
+        # Not where the guideline is silent (a not-covered answer must not be padded with a near passage).
+        silent = result.status == "not_covered" or any(d.outcome == "not_covered" for d in decisions)
+        if status != "refused" and not abstain and not silent:
+            cited = {c.passage_id for d in decisions for c in d.citations}
+            answers = passage_answers(question, context, cited, self.corpus, drug=drug)
+        if answers:
+            block = render_passage_answers(answers)
+            # Findings the facts trigger come first; otherwise the passage that answers the question leads.
+            flagged = any(d.severity != "info" for d in decisions)
+            text = f"{text}\n{block}" if flagged else f"{block}\n{text}"
+            common["passage_answers"] = answers
         problems: list[str] = []
         context_note = _context_note(turn, facts)
         if context_note:

@@ -213,6 +213,14 @@ def _cited(answer: Any) -> list[tuple[str, str]]:
             pair = (_get(c, "passage_id"), _get(c, "quote"))
             if pair not in out:
                 out.append(pair)
+    # Passages quoted because they answer what no rule decides count only when verbatim guideline text.
+    from corpus import get_corpus
+
+    text = get_corpus().text
+    for p in _get(answer, "passage_answers") or ():
+        pair = (_get(p, "passage_id"), _get(p, "quote"))
+        if pair[1] and pair[1] in text and pair not in out:
+            out.append(pair)
     return out
 
 
@@ -325,10 +333,15 @@ def allowed_numbers(answer: Any, questions: Iterable[str]) -> set[float]:
     return nums
 
 
+_PASSAGE_ID = re.compile(r"\[[a-z][a-z-]*-\d+\]")
+"""A passage id shown after a quote (``[dupilumab-5]``, as ``assistant.passage_answer.PASSAGE_LABEL``): its digit is
+a label, not a number of the answer."""
+
+
 def score_unbacked_numbers(answer: Any, questions: Iterable[str]) -> Score:
     """Every number in the answer text comes from the core, a cited quote, the question or an input problem."""
     allowed = allowed_numbers(answer, questions)
-    found = numbers_in(_get(answer, "answer") or "")
+    found = numbers_in(_PASSAGE_ID.sub("", _get(answer, "answer") or ""))
     unbacked = sorted(n for n in found if n not in allowed)
     return Score(name="unbacked_numbers", value=1.0 if not found else 1 - len(unbacked) / len(found),
                  passed=not unbacked,

@@ -23,6 +23,7 @@ from assistant.answer import Answer
 from assistant.audit import SQLiteAuditStore
 from assistant.extract import extract
 from assistant.guard import numbers_in
+from assistant.passage_answer import PASSAGE_LABEL
 from assistant.pipeline import MAX_QUESTION_CHARS, Assistant
 from assistant.retrieval import reset_retrievers
 from benchmarks.common import BUILTIN_QUESTIONS
@@ -66,6 +67,8 @@ def backed_numbers(answer: Answer, question: str) -> set[float]:
                     allowed.add(round(v, 2))
     for c in answer.citations:
         allowed |= numbers_in(c.quote)
+    for p in answer.passage_answers:  # verbatim (checked in check_invariants)
+        allowed |= numbers_in(p.quote)
     if answer.problems:  # rejected values: the limits the core states and the values as the user gave them
         for low, _, high, unit in FACT_RANGES.values():
             allowed |= numbers_in(f"{low:g} {high:g} {unit}")
@@ -96,7 +99,10 @@ def check_invariants(answer: Answer, question: str, corpus_text: str) -> None:
             assert c.quote in corpus_text, c
     for p in answer.context:
         assert p.quote in corpus_text, p
-    unbacked = numbers_in(answer.answer) - backed_numbers(answer, question)
+    for a in answer.passage_answers:
+        assert a.quote in corpus_text and a.lead in a.quote, a
+        assert f"[{a.passage_id}]" in answer.answer, a
+    unbacked = numbers_in(PASSAGE_LABEL.sub("", answer.answer)) - backed_numbers(answer, question)
     assert not unbacked, f"unbacked numbers {sorted(unbacked)} in {answer.answer!r} for {question!r}"
     if len(question) > MAX_QUESTION_CHARS:
         assert answer.status == "refused"
