@@ -76,6 +76,15 @@ eval: install
 	  $(BIN)/adguide eval run --suite evals/$$suite --no-baseline --mode offline --out runs/make-test/$$suite -q \
 	    || exit 1; \
 	done
+	@# retrieval gates against its committed baseline (evals/retrieval_baseline.json): recall@1/3, MRR,
+	@# false abstains and false answers may not get worse; raise the baseline with --update-baseline
+	@mkdir -p runs/make-test
+	@for set in evals/retrieval_blind evals/retrieval_blind2 evals/retrieval_offtopic evals/golden; do \
+	  out=runs/make-test/retrieval-$$(basename $$set).txt; \
+	  $(BIN)/adguide eval retrieval --set $$set --gate evals/retrieval_baseline.json > $$out \
+	    || { cat $$out; exit 1; }; \
+	  echo "$$set: $$(head -1 $$out)"; \
+	done
 
 test: lint typecheck pytest eval
 

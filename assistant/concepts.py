@@ -49,6 +49,15 @@ class ConceptHit:
         return base * DRUG_CONCEPT_WEIGHT if self.concept.drug else base
 
 
+# The embedding's stemmer also maps synonyms ("elderly" → "older", "teens" → "adolescent") for BM25; the concept
+# map lists its own synonyms, and "older" must not mean "elderly" in "older, cheaper drugs".
+_KEEP = frozenset({"elderly", "teens"})
+
+
+def _stem(word: str) -> str:
+    return word if word in _KEEP else stem(word)
+
+
 def match_words(text: str) -> list[str]:
     """The stemmed words of ``text`` (stopwords kept), hyphenated words split, drug names made generic."""
     drugs, _, longest = _phrase_tables()
@@ -63,11 +72,11 @@ def match_words(text: str) -> list[str]:
             stemmed = tuple(stem(w) for w in phrase)
             key = phrase if phrase in drugs else stemmed
             if key in drugs:
-                out.extend(stem(w) for w in drugs[key])
+                out.extend(_stem(w) for w in drugs[key])
                 i += n
                 break
         else:
-            out.append(stem(raw[i]))
+            out.append(_stem(raw[i]))
             i += 1
     return out
 

@@ -69,7 +69,8 @@ def load_concepts(path: Path | None = None, corpus: Corpus | None = None) -> tup
             err = exc.errors()[0]
             name = item.get("id") if isinstance(item, dict) else None
             where = f"entry {i}" + (f" ({name})" if name else "")
-            hint = " (quote a number used as a term: '600')" if err["type"] == "string_type" else ""
+            hint = " (quote a term YAML reads as a number or a boolean: '600', 'true')" if (
+                err["type"] == "string_type") else ""
             problems.append(f"{where}: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}{hint}")
             continue
         problems += [f"{concept.id}: '{pid}' is not a citable passage id" for pid in concept.passages

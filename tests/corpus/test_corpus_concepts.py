@@ -21,7 +21,7 @@ def test_the_packaged_map_loads_and_points_every_citable_passage_somewhere() -> 
 @pytest.mark.parametrize(("text", "error"), [
     ("- {id: a, label: A, passages: [no-such-1], terms: [x]}", "'no-such-1' is not a citable passage id"),
     ("- {id: a, label: A, passages: [dupilumab], terms: [x]}", "'dupilumab' is not a citable"),  # a heading
-    ("- {id: a, label: A, passages: [dupilumab-2], terms: [600]}", "quote a number"),  # YAML read 600 as an int
+    ("- {id: a, label: A, passages: [dupilumab-2], terms: [600]}", "reads as a number"),  # 600 is an int
     ("- {id: a, label: A, passages: [dupilumab-2], terms: []}", "at least 1"),
     ("- {id: a, label: A, passages: [dupilumab-2], terms: [x], colour: red}", "Extra inputs"),
     ("- {id: a, label: A, passages: [dupilumab-2], terms: [x]}\n"

@@ -107,3 +107,23 @@ def test_the_gate_fails_exactly_the_figures_that_got_worse(figures: dict[str, fl
 def test_the_gate_names_an_unknown_figure() -> None:
     report = score_retrieval([], lambda q, k: _Result([]))
     assert "unknown figure" in gate_retrieval(report, {"recall_at_9": 1.0})[0]
+
+
+def test_the_retrieval_gate_command_fails_on_a_regression_and_records_a_baseline(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from evals.cli import eval_app
+
+    baseline = tmp_path / "baseline.json"
+    runner = CliRunner()
+    args = ["retrieval", "--set", "evals/retrieval_offtopic", "--gate", str(baseline)]
+    missing = runner.invoke(eval_app, args)
+    assert missing.exit_code == 2 and "--update-baseline" in missing.output  # no entry yet: says how to add one
+    assert runner.invoke(eval_app, [*args, "--update-baseline"]).exit_code == 0
+    recorded = json.loads(baseline.read_text())["evals/retrieval_offtopic"]
+    assert runner.invoke(eval_app, args).exit_code == 0  # the same run passes its own baseline
+    baseline.write_text(json.dumps({"evals/retrieval_offtopic": {**recorded, "false_answer": 0.0}}))
+    worse = runner.invoke(eval_app, args)
+    assert worse.exit_code == 1 and "false_answer" in worse.output
