@@ -202,7 +202,7 @@ _DOSE_RE = _c(_N + r"\s*(mg|milligrams?|g|grams?|gm)\b(?!\s*/\s*(?:kg|m2))(?!\s+
 _GOTO_RE = _c(
     r"\b(?:go(?:ing)?|increas(?:e|ing)|bump(?:ing)?|titrat(?:e|ing)|escalat(?:e|ing)|mov(?:e|ing)|step(?:ping)?|"
     r"rais(?:e|ing)|doubl(?:e|ing)|up|start(?:ing)?|dose|push(?:ing)?|tak(?:e|ing))\s+"
-    r"(?:(?:it|the|dose|him|her|them|up|the\s+patient)\s+){0,3}"
+    r"(?:(?:it|the|dose|him|her|them|up|the\s+patient|straight|directly|right)\s+){0,3}"
     r"(?:to|at|of)\s+" + _N + r"(?!\s*(?:%|kg|kilo|lb|pound|week|wk|day|month|year|yr|y/?o|mg/kg))"
 )
 # "ok to give 30?" / "use 30 instead": a bare number right after give/use/try that ends the phrase
@@ -429,7 +429,11 @@ _HISTORY_BEFORE_RE = _c(r"\b(?:history\s+of|h/o|hx\s+of|pmh\s*:?|past|previous|p
 # "600 mg once, then 300 mg q2w", "dupi 600 load then 300 q2w" (the units may be left out)
 _THEN_RE = _c(r"(?<![\d.])(\d+(?:\.\d+)?)(?:\s*mg\b)?[^.;?!\n]{0,40}?\bthen\s+(?:\w+\s+){0,2}?(?<![\d.])"
               r"(\d+(?:\.\d+)?)(?:\s*mg\b)?(?!\s*(?:%|kg|lbs?\b|weeks?|wks?|days?|months?|years?|/))")
-_START_AT_RE = _c(r"\b(?:start\w*|begin\w*|initiat\w*|kick\w*\s+off)\b[^.;?!\n]{0,40}?\bat\s+\d+(?:\.\d+)?\s*mg\b"
+# a proposed dose meant as the first one: "start at 30 mg", "start Rinvoq 30 mg", "30 from day one", "go straight to 30"
+_START_AT_RE = _c(r"\b(?:start\w*|begin\w*|initiat\w*|commenc\w*|kick\w*\s+off)\b[^.;?!\n]{0,40}?\bat\s+\d+(?:\.\d+)?\s*mg\b"
+                  r"|\b(?:start|begin|initiate|commence)\s+(?:\w+\s+){0,2}?(?<![\d.])\d+(?:\.\d+)?\s*mg\b"
+                  r"|\bfrom\s+(?:day\s+(?:one|1)|the\s+(?:start|outset|beginning)|the\s+get[\s-]go)\b"
+                  r"|\b(?:go|going|jump|jumping|start|starting)\s+straight\s+(?:to|at|in\s+at)\b|\bstraight\s+in\s+at\b"
                   r"|\bnever\s+(?:been\s+on|taken|had|tried)\b|\b(?:treatment|drug|jak)[\s-]naive\b|\bnew\s+start\b")
 _LMP_RE = _c(r"\b(?:lmp|last\s+(?:menstrual\s+)?period)\b[^.;?!\n]{0,20}?\d+(?:\.\d+)?\s*-?\s*(?:days?|d|weeks?|wks?|"
              r"months?|mos?)\b")
@@ -524,6 +528,11 @@ _EXPECTING = (
 _PREG_TRUE_RE = _c(
     r"\b(?:pregnant|enceinte|embarazada|schwanger|gr[aá]vida|incinta|zwanger|pregant|pregnent|pregnat|prenant|preggers|preggo|(?:planning|plans?|planned|wants?|wanting|hoping|trying)\s+(?:for\s+|to\s+(?:get\s+|become\s+)?)?"
     r"(?:a\s+)?(?:pregnancy|pregnant|conceive|baby)|trying\s+to\s+conceive|ttc|(?:in|during)\s+pregnancy|"
+    # "hoping to start a family next year", "they want another baby", "trying for a second child"
+    r"(?<!not\s)(?:planning|plans?|wants?|wanting|hoping|trying|looking|keen|thinking\s+of|intend\w*)\s+(?:to\s+)?"
+    r"(?:start|starting|have|having|try\s+for|trying\s+for)\s+(?:a\s+family|another\s+(?:baby|child)|a\s+(?:second|"
+    r"third)\s+(?:baby|child)|kids|children)|"
+    r"(?<!not\s)(?<!n't\s)(?:wants?|wanting|hoping\s+for|planning)\s+(?:another|a\s+second|a\s+third)\s+(?:baby|child)|"
     r"ivf|in\s+vitro\s+fertili[sz]ation|fertility\s+treatment|embryo\s+transfer|egg\s+retrieval|"
     r"expecting\s+(?:a\s+baby|twins|her\s+(?:first|second|third)\s+(?:baby|child))|"
     # "as of yesterday's positive pregnancy test, is expecting"
@@ -538,12 +547,18 @@ _PREG_HEDGED_RE = _c(
     r"\b(?:probably|likely|possibly|maybe|may\s+be|might\s+be|could\s+be|unsure\s+if\s+(?:she'?s\s+)?|not\s+sure\s+"
     r"(?:if|whether)\s+(?:she'?s\s+|she\s+is\s+)?)\s*(?:not\s+)?pregnant\b"
     r"|\b(?:no|not\s+had\s+a|hasn'?t\s+had\s+a|without\s+a)\s+pregnancy\s+test\b|\bpregnancy\s+test\s+(?:not\s+(?:done|yet)|"
-    r"pending)\b|\b(?:late|missed)\s+period\b|\bpregnancy\s+not\s+(?:excluded|ruled\s+out)\b")
+    r"pending)\b|\b(?:late|missed)\s+(?:her\s+|a\s+)?(?:last\s+)?period\b|\bpregnancy\s+not\s+(?:excluded|ruled\s+out)\b"
+    r"|\bperiod\s+(?:is\s+|was\s+|now\s+)?(?:\w+\s+){0,3}?(?:late|overdue)\b|\bmissed\s+(?:her\s+|a\s+)?(?:last\s+)?period\b"
+    r"|\b(?:pretty|fairly|quite|almost|reasonably|mostly)\s+(?:sure|certain|confident)\b[^.;?!\n]{0,25}?\bnot\s+pregnant\b"
+    r"|\b(?:thinks|believes|reckons|doubts)\s+(?:that\s+)?(?:she'?s|she\s+is|she)\s+(?:not\s+)?pregnant\b"
+    r"|\bno\s+(?:pregnancy\s+)?test\s+(?:done\s+|taken\s+)?yet\b")
 _PREG_FALSE_RE = _c(
     r"\b(?:(?:urine\s+|serum\s+|beta[\s-]?)?(?:pregnancy|hcg)\s+(?:test\s+)?(?:is\s+|was\s+|came\s+back\s+)?negative|"
     r"negative\s+(?:urine\s+|serum\s+)?(?:pregnancy|hcg)(?:\s+test)?|"
     r"not\s+pregnant|no\s+(?:plans?\s+(?:for|of)\s+)?pregnancy|not\s+(?:planning|trying)\s+(?:a\s+|to\s+)?"
-    r"(?:pregnancy|conceive|get\s+pregnant)|post[\s-]?menopausal)\b"
+    r"(?:pregnancy|conceive|get\s+pregnant|a\s+family|(?:a|another)\s+baby)|post[\s-]?menopausal|"
+    r"(?:post|s/p|status\s+post|after\s+(?:a|her))[\s-]*(?:total\s+)?hysterectomy|had\s+a\s+(?:total\s+)?hysterectomy|"
+    r"family\s+(?:is\s+)?complete)\b"
 )
 _ADHERENCE_ADV = (
     r"as\s+(?:directed|prescribed|instructed)|correctly|properly|consistently|religiously|faithfully|diligently"
@@ -581,6 +596,10 @@ _ADHERENT_RE = _c(
 _ADDRESSED_AFTER_RE = _c(
     r"[\s,]*(?:(?:was|were|is|has|have|had|got|now|since|fully|successfully|been)\s+){0,3}(?:addressed|resolved|"
     r"overcome|managed|dealt\s+with|allayed|settled|gone|treated|improved|sorted|reassured|counsel+ed|educated)\b")
+# "initially steroid-phobic, but after a nurse education session she used it as prescribed": phobia that was
+_ADDRESSED_LATER_RE = _c(  # addressed later in the same sentence
+    r"[^.;?!\n]{0,80}?\b(?:but|however|until|then|now)\b[^.;?!\n]{0,40}?\b(?:after|following|since|with)\s+(?:\w+\s+){0,4}?"
+    r"(?:education|counsel+ing|teaching|reassurance|explanation|session|sessions|talk|discussion)\b")
 _PHOBIA_RE = _c(
     r"\b(?:(?:topical\s+)?(?:steroid|corticosteroid|tcs)[\s-]*(?:phobia|phobic)|corticophobia|(?:afraid|scared|"
     r"fearful|worried|terrified)\s+of\s+(?:using\s+)?(?:topical\s+)?(?:the\s+)?(?:steroids?|corticosteroids?|tcs)|"
@@ -1034,7 +1053,7 @@ _GESTATION_AFTER_RE = _c(r"\s*(?:pregnant|gestation\w*|along|into\s+(?:the\s+|he
 _OF_TOPICAL_AFTER_RE = _c(r"\s+(?:of|with|on)\s+(?:[\w%.-]+\s+){0,3}?(?:" + _STEROID_ALT
                           + r"|topical\s+steroids?|tcs|topicals?|(?:steroid\s+)?(?:creams?|ointments?))\b")
 _OTHER_COURSE_AFTER_RE = _c(
-    r"\s*(?:later\b|on\b(?=\s*,)|(?:of|on)\s+(?:oral\s+|po\s+|iv\s+|systemic\s+)?(?:" + _ABX_NAMES_EARLY
+    r"\s*(?:later\b|late\b|overdue\b|early\b|on\b(?=\s*,)|(?:of|on)\s+(?:oral\s+|po\s+|iv\s+|systemic\s+)?(?:" + _ABX_NAMES_EARLY
     + r"|antibiotics?|abx|antivirals?|acyclovir|aciclovir|valacyclovir|valaciclovir|famciclovir)\b)")
 _PRECAUTION_WORDS = (r"just\s+in\s+case|as\s+a\s+precaution|precaution\w*|pre-?emptive\w*|"
                      r"to\s+be\s+(?:on\s+the\s+)?safe(?:\s+side)?|cover\s+(?:him|her|them|the\s+start)")
@@ -1874,7 +1893,8 @@ def _flags(s: _State, mentions: list[tuple[int, Drug, str]]) -> None:
     for field, regex in (("qol_impaired", _QOL_TRUE_RE), ("psychosocial_impact", _PSYCHO_RE),
                          ("steroid_phobia", _PHOBIA_RE), ("acute_severe_flare", _FLARE_RE)):
         m = regex.search(text)
-        if m and _ADDRESSED_AFTER_RE.match(text, m.end()):
+        if m and (_ADDRESSED_AFTER_RE.match(text, m.end()) or (
+                field == "steroid_phobia" and _ADDRESSED_LATER_RE.match(text, m.end()))):
             s.fact(field, False, f"{m.group(0)} addressed")  # "steroid phobia addressed w/ education 6 wks ago"
         elif m and not _negated(text, m.start()):
             s.fact(field, True, m.group(0))
@@ -1977,7 +1997,7 @@ def _flags(s: _State, mentions: list[tuple[int, Drug, str]]) -> None:
 
 _PREGNANCY_SAFETY_RE = _c(
     r"\b(?:safe\w*|hurt\w*|harm\w*|risk\w*|dangerous|ok|okay|fine|affect\w*|damag\w*|teratogen\w*|birth\s+defects?|"
-    r"stay\s+on|keep\s+(?:her\s+|him\s+)?on|continue|compatible)\b[^.?!\n]{0,60}?\b(?:baby|babies|fetus|foetus|"
+    r"acceptable|appropriate|suitable|allowed|permitted|an\s+option|stay\s+on|keep\s+(?:her\s+|him\s+)?on|continue|compatible)\b[^.?!\n]{0,60}?\b(?:baby|babies|fetus|foetus|"
     r"unborn|pregnan\w*|conception|conceiv\w*|ttc|breast\s*feed\w*)"
     r"|\b(?:baby|fetus|foetus|pregnan\w*)\b[^.?!\n]{0,40}?\b(?:safe\w*|hurt\w*|harm\w*|risk\w*|ok|okay)\b"
     r"|\bpregnan\w*\b[^?\n]{0,60}?\b(?:stay\w*\s+on|keep\s+(?:her\s+|him\s+)?on|keep\s+taking|continu\w*)\b"

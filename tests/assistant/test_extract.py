@@ -1485,3 +1485,40 @@ def test_a_relative_named_before_the_patient_is_set_aside_too(text: str, absent:
 def test_the_agents_dose_asked_beside_an_antihistamine_is_a_dose_question() -> None:
     e = extract("Also want to add fexofenadine 180 mg for his itch - and what's the loading dose?")
     assert e.intent == "dose" and "antihistamines" in {e.pitfall, *e.also_pitfalls} and e.requested_dose_mg is None
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    # planning a family is planning a pregnancy; not planning one, or a hysterectomy, rules it out
+    ("Mrs K, 35, hoping to start a family next year. Trexall?", {"pregnancy_or_planning": True}),
+    ("they want another baby soon; methotrexate ok meanwhile?", {"pregnancy_or_planning": True}),
+    ("35F not planning a family, methotrexate dose?", {"pregnancy_or_planning": False}),
+    ("patient herself is 38, post-hysterectomy. Methotrexate dose?", {"pregnancy_or_planning": False}),
+    # a late period and a hunch are not a negative test: pregnancy is possible, never excluded
+    ("34F, period about a week late, pretty sure she's not pregnant, no test done yet. MTX?",
+     {"pregnancy_possible": True, "pregnancy_or_planning": None, "weeks_on_treatment": None}),
+    ("missed her last period, mycophenolate dose?", {"pregnancy_possible": True}),
+    # phobia addressed later in the same sentence
+    ("Initially steroid-phobic, but after a nurse education session she used it as prescribed for 3 weeks.",
+     {"steroid_phobia": False}),
+    ("steroid phobic, barely uses her cream", {"steroid_phobia": True}),
+])
+def test_blind9k_reading_families(text: str, facts: dict[str, Any]) -> None:
+    got = extract(text).facts
+    assert {k: got.get(k) for k in facts} == facts
+
+
+@pytest.mark.parametrize(("text", "requested", "start"), [
+    ("Start Rinvoq 30 mg qd from day one for 28M", 30, True),          # "start <drug> 30 mg"
+    ("40 yo starting upadacitinib, go straight to 30 mg?", 30, True),  # "straight to"
+    ("CKD 4, starting rinvoq — can we go straight to 30?", 30, True),  # a bare number after "straight to"
+    ("upa 30 from the outset?", 30, True),
+    ("on upadacitinib 15 mg for 16 weeks, not enough, increase to 30?", 30, False),  # an increase, not a start
+])
+def test_a_proposed_dose_meant_as_the_first_one(text: str, requested: float, start: bool) -> None:
+    e = extract(text)
+    assert (e.requested_dose_mg, e.start_request) == (requested, start)
+
+
+def test_an_acceptable_option_while_pregnant_is_a_pregnancy_safety_question() -> None:
+    assert extract("According to the guideline, is azathioprine an acceptable option while pregnant?").intent \
+        == "adverse_effects"
