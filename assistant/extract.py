@@ -430,7 +430,8 @@ _HISTORY_BEFORE_RE = _c(r"\b(?:history\s+of|h/o|hx\s+of|pmh\s*:?|past|previous|p
 _THEN_RE = _c(r"(?<![\d.])(\d+(?:\.\d+)?)(?:\s*mg\b)?[^.;?!\n]{0,40}?\bthen\s+(?:\w+\s+){0,2}?(?<![\d.])"
               r"(\d+(?:\.\d+)?)(?:\s*mg\b)?(?!\s*(?:%|kg|lbs?\b|weeks?|wks?|days?|months?|years?|/))")
 # a proposed dose meant as the first one: "start at 30 mg", "start Rinvoq 30 mg", "30 from day one", "go straight to 30"
-_START_AT_RE = _c(r"\b(?:start\w*|begin\w*|initiat\w*|commenc\w*|kick\w*\s+off)\b[^.;?!\n]{0,40}?\bat\s+\d+(?:\.\d+)?\s*mg\b"
+_START_AT_RE = _c(r"\b(?:start\w*|begin\w*|initiat\w*|commenc\w*|kick\w*\s+off)\b[^.;?!\n]{0,40}?\bat\s+"
+                  r"\d+(?:\.\d+)?\s*mg\b"
                   r"|\b(?:start|begin|initiate|commence)\s+(?:\w+\s+){0,2}?(?<![\d.])\d+(?:\.\d+)?\s*mg\b"
                   r"|\bfrom\s+(?:day\s+(?:one|1)|the\s+(?:start|outset|beginning)|the\s+get[\s-]go)\b"
                   r"|\b(?:go|going|jump|jumping|start|starting)\s+straight\s+(?:to|at|in\s+at)\b|\bstraight\s+in\s+at\b"
@@ -1053,7 +1054,8 @@ _GESTATION_AFTER_RE = _c(r"\s*(?:pregnant|gestation\w*|along|into\s+(?:the\s+|he
 _OF_TOPICAL_AFTER_RE = _c(r"\s+(?:of|with|on)\s+(?:[\w%.-]+\s+){0,3}?(?:" + _STEROID_ALT
                           + r"|topical\s+steroids?|tcs|topicals?|(?:steroid\s+)?(?:creams?|ointments?))\b")
 _OTHER_COURSE_AFTER_RE = _c(
-    r"\s*(?:later\b|late\b|overdue\b|early\b|on\b(?=\s*,)|(?:of|on)\s+(?:oral\s+|po\s+|iv\s+|systemic\s+)?(?:" + _ABX_NAMES_EARLY
+    r"\s*(?:later\b|late\b|overdue\b|early\b|on\b(?=\s*,)|(?:of|on)\s+(?:oral\s+|po\s+|iv\s+|systemic\s+)?(?:"
+    + _ABX_NAMES_EARLY
     + r"|antibiotics?|abx|antivirals?|acyclovir|aciclovir|valacyclovir|valaciclovir|famciclovir)\b)")
 _PRECAUTION_WORDS = (r"just\s+in\s+case|as\s+a\s+precaution|precaution\w*|pre-?emptive\w*|"
                      r"to\s+be\s+(?:on\s+the\s+)?safe(?:\s+side)?|cover\s+(?:him|her|them|the\s+start)")

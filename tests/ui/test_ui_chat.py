@@ -146,3 +146,16 @@ def test_escalation_answer_leads_with_the_verdict() -> None:
     assert "30 mg" not in headline
     assert _facts(at)["age_years"] == 72
     assert sidebar_widget(at, "number_input", "Age (years)").value == 72
+
+
+def test_an_informational_answer_shows_the_answering_passage_once_with_its_lead() -> None:
+    at = _ask(_app(), "my patient on dupilumab has red itchy eyes, what should I do?")
+    from corpus import get_corpus
+
+    quote = get_corpus().passage("dupilumab-5").quote
+    blocks = [str(m.value) for m in at.markdown if str(m.value) == "> " + escape_md(quote)]
+    assert len(blocks) == 1  # its own section, not repeated in the body text
+    text = page_text(at)
+    assert "The guideline on this (verbatim):" in text
+    assert "preservative-free lubricants" in text and "dupilumab-5" in text
+    assert "[dupilumab-5]" not in text  # the plain-text marker is replaced by the section

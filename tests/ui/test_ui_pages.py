@@ -170,6 +170,20 @@ def test_evals_page_runs_a_suite_and_shows_results(tmp_path: Path) -> None:
     assert any("smoke-wrong-on-purpose" in e.label for e in at.expander)
 
 
+def test_evals_page_scores_retrieval_against_the_committed_baseline() -> None:
+    import json
+
+    at = _run(_app().switch_page("pages/evals.py"))
+    at.selectbox(key="retrieval_set").set_value("evals/retrieval_blind2")
+    at.button(key="retrieval_run").click()
+    _run(at)
+    metrics = {m.label: m for m in at.metric}
+    baseline = json.loads(Path("evals/retrieval_baseline.json").read_text())["evals/retrieval_blind2"]
+    assert metrics["Recall@3"].value == f"{baseline['recall_at_3']:.2f}"  # the same figures make test gates
+    assert "vs baseline" in str(metrics["Recall@3"].delta)
+    assert metrics["False answer"].value == f"{baseline['false_answer']:.1%}"
+
+
 def test_evals_page_explains_a_missing_suite(tmp_path: Path) -> None:
     at = _run(_app().switch_page("pages/evals.py"))
     at.text_input(key="eval_suite").set_value(str(tmp_path / "nowhere"))

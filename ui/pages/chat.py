@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from assistant import render_passage_answers
 from ui.common import (
     GUIDELINE_PAGE,
     STATUS_BADGES,
@@ -62,7 +63,19 @@ def render_answer(entry: ChatEntry) -> None:
         st.subheader(escape_md(headline(answer.decisions[0])), anchor=False)
     # the alerts already say the blocks and cautions; the body gives the rest of the answer text once
     alerted = {d.statement for d in answer.decisions if d.severity != "info"}
-    body = "\n".join(line for line in answer.answer.split("\n") if line not in alerted)
+    # passages that answer what no rule decides get their own section (lead, verbatim quote, link)
+    quoted = set(render_passage_answers(answer.passage_answers).split("\n")) if answer.passage_answers else set()
+    body = "\n".join(line for line in answer.answer.split("\n") if line not in alerted and line not in quoted)
+    if answer.passage_answers:
+        st.markdown("**The guideline on this (verbatim):**")
+        for pa in answer.passage_answers:
+            where = pa.heading.split(" › ")[-1]
+            st.markdown(f"{escape_md(where)}: **{escape_md(pa.lead)}**")
+            st.markdown("> " + escape_md(pa.quote))
+            cols = st.columns([2, 3], vertical_alignment="center")
+            cols[0].caption(f"passage `{pa.passage_id}` · retrieval score {pa.score:.2f}")
+            with cols[1]:
+                _passage_link(pa.passage_id, f"Open {pa.passage_id} in the guideline")
     if body.strip():
         st.markdown(md_block(body))
     for problem in answer.problems:
@@ -96,9 +109,11 @@ def render_answer(entry: ChatEntry) -> None:
             if answer.facts:
                 st.caption("Facts used")
                 st.json(answer.facts, expanded=False)
-    if answer.context:
-        with st.expander(f"Retrieved passages ({len(answer.context)})", icon=":material/search:"):
-            for p in answer.context:
+    shown = {pa.passage_id for pa in answer.passage_answers} | {c.passage_id for c in answer.citations}
+    further = [p for p in answer.context if p.passage_id not in shown]  # each passage is shown once
+    if further:
+        with st.expander(f"Further reading ({len(further)})", icon=":material/search:"):
+            for p in further:
                 st.markdown("> " + escape_md(p.quote))
                 st.caption(f"passage `{p.passage_id}`{_refs(p.refs)} · score {p.score:.3f}")
                 _passage_link(p.passage_id, f"Open {p.passage_id}")

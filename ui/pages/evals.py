@@ -100,6 +100,54 @@ def _comparison(outcome: EvalOutcome) -> None:
         st.bar_chart([{"category": k, "delta": v} for k, v in c.category_deltas.items()], x="category", y="delta")
 
 
+RETRIEVAL_SETS = ("evals/retrieval_blind", "evals/retrieval_blind2", "evals/retrieval_offtopic", "evals/golden")
+"""The retrieval sets ``make test`` gates (evals/retrieval_baseline.json), scored here against that baseline."""
+
+
+def _retrieval() -> None:
+    """Score the retriever on a committed retrieval set and show it beside the committed baseline."""
+    import json
+    from pathlib import Path
+
+    st.divider()
+    st.subheader("Retrieval", anchor=False)
+    st.caption("Recall@1, recall@3 and MRR of the passage that answers each question; false abstains (on-topic "
+               "questions declined) and false answers (off-topic questions answered).")
+    chosen = st.selectbox("Retrieval set", RETRIEVAL_SETS, key="retrieval_set")
+    if st.button("Score retrieval", icon=":material/search:", key="retrieval_run"):
+        from assistant import get_retriever
+        from evals.retrieval_set import load_retrieval_set, score_retrieval
+
+        root = Path(__file__).resolve().parents[2]
+        report = score_retrieval(load_retrieval_set(root / chosen), get_retriever().search)
+        st.session_state["retrieval_report"] = (chosen, report)
+    got = st.session_state.get("retrieval_report")
+    if not got:
+        return
+    name, report = got
+    baseline_file = Path(__file__).resolve().parents[2] / "evals" / "retrieval_baseline.json"
+    baseline = json.loads(baseline_file.read_text(encoding="utf-8")).get(name, {}) if baseline_file.exists() else {}
+    figures = report.figures()
+    cols = st.columns(5)
+    for col, (key, label) in zip(cols, [("recall_at_1", "Recall@1"), ("recall_at_3", "Recall@3"), ("mrr", "MRR"),
+                                        ("false_abstain", "False abstain"), ("false_answer", "False answer")],
+                                 strict=True):
+        value = figures[key]
+        delta = None if key not in baseline else f"{value - baseline[key]:+.3f} vs baseline"
+        better_low = key in ("false_abstain", "false_answer")
+        col.metric(label, f"{value:.1%}" if better_low else f"{value:.2f}", delta,
+                   delta_color="inverse" if better_low else "normal")
+    st.caption(f"{report.cases} on-topic and {report.off_topic} off-topic questions in {escape_md(name)}.")
+    st.dataframe([{"style": style, **{k: round(v, 3) for k, v in row.items()}}
+                  for style, row in report.by_style.items()], hide_index=True)
+    misses = [s for s in report.scores if (s.off_topic and not s.abstained)
+              or (not s.off_topic and (s.rank is None or s.rank > 3))]
+    if misses:
+        with st.expander(f"Misses ({len(misses)})", icon=":material/search_off:"):
+            st.dataframe([{"id": m.id, "style": m.style, "rank": m.rank, "abstained": m.abstained,
+                           "retrieved": ", ".join(m.retrieved[:3])} for m in misses], hide_index=True)
+
+
 def main() -> None:
     """The Evals page."""
     st.title("Evals", anchor=False)
@@ -114,6 +162,7 @@ def main() -> None:
         _summary(outcome.run)
         _failures(outcome.run)
         _comparison(outcome)
+    _retrieval()
 
 
 main()
