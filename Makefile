@@ -81,7 +81,7 @@ eval: install
 	@mkdir -p runs/make-test
 	@for set in evals/retrieval_blind evals/retrieval_blind2 evals/retrieval_offtopic evals/golden; do \
 	  out=runs/make-test/retrieval-$$(basename $$set).txt; \
-	  $(BIN)/adguide eval retrieval --set $$set --gate evals/retrieval_baseline.json > $$out \
+	  $(BIN)/adguide eval retrieval --set $$set --gate evals/retrieval_baseline.json --html $${out%.txt}.html > $$out \
 	    || { cat $$out; exit 1; }; \
 	  echo "$$set: $$(head -1 $$out)"; \
 	done

@@ -75,7 +75,9 @@ The signal is the idf-weighted share of the question's terms found in the passag
 when it names atopic dermatitis. Calibrated on 855 on-topic questions with known passages (the project's
 suites and ``evals/retrieval_blind``) and 96 off-topic ones (``evals/retrieval_offtopic`` and the suites'
 out-of-scope questions): 0.6 gives 1.1% false abstains and 12.5% false answers; 0.5 gives 0.6% and 14.6%,
-0.8 gives 3.5% and 8.3% (``adguide eval calibrate`` recomputes the table).
+0.8 gives 3.5% and 8.3%. After the concept families of session 18, over 989 on-topic and 121 off-topic
+questions (retrieval_blind2 included): 0.6 gives 0.4% and 9.9%, 0.8 gives 3.0% and 7.4%.
+``adguide eval calibrate`` recomputes the table.
 """
 ANCHOR_WEIGHT = 0.5
 """Weight of the strongest guideline concept in the on-topic signal."""
@@ -374,6 +376,17 @@ class Retriever:
         return collection
 
     # -- search ----------------------------------------------------------------------------------
+
+    def on_topic(self, question: str) -> tuple[float, list[str]]:
+        """The abstain gate's inputs for ``question``: its on-topic signal and the outside conditions it names."""
+        analyzer = self._ensure().analyzer
+        question = get_spelling_corrector().correct(question)
+        terms = analyzer.terms(question, query=True)
+        coverage, known, _ = _coverage(analyzer, terms)
+        matcher = get_concept_matcher()
+        signal = on_topic_signal(coverage, matcher.match(question), named_drug=any(t in _drug_terms() for t in known),
+                                 names_ad=matcher.names_ad(question))
+        return signal, matcher.outside(question)
 
     def search(self, question: str, k: int = 4) -> Retrieval:
         """The ``k`` passages most relevant to ``question``, or an abstention."""

@@ -126,6 +126,7 @@ def retrieval_cmd(
                                               "baseline file's entry for the set")] = None,
     update: Annotated[bool, typer.Option("--update-baseline", help="Write this run's figures into the --gate "
                                          "file instead of checking them")] = False,
+    html: Annotated[Path | None, typer.Option("--html", help="Also write an HTML report here")] = None,
 ) -> None:
     """Score the retriever on a retrieval set: recall@1, recall@3, MRR, false abstains and false answers."""
     import json
@@ -158,9 +159,15 @@ def retrieval_cmd(
             elif not sc.off_topic and (sc.rank is None or sc.rank > 3):
                 typer.echo(f"  MISS {sc.id} ({sc.style}): rank {sc.rank}, abstained {sc.abstained}, "
                            f"got {sc.retrieved[:3]}")
+    key = (set_path or Path("evals/retrieval_blind")).as_posix().rstrip("/")
+    if html is not None:
+        from .report import retrieval_html_report
+
+        known = json.loads(gate.read_text(encoding="utf-8")) if gate is not None and gate.exists() else {}
+        html.parent.mkdir(parents=True, exist_ok=True)
+        html.write_text(retrieval_html_report(report, key, known.get(key)), encoding="utf-8")
     if gate is None:
         return
-    key = (set_path or Path("evals/retrieval_blind")).as_posix().rstrip("/")
     try:
         baselines = json.loads(gate.read_text(encoding="utf-8")) if gate.exists() else {}
     except (OSError, ValueError) as exc:
@@ -180,3 +187,30 @@ def retrieval_cmd(
         typer.echo(f"not ok: retrieval on {key} regressed: " + "; ".join(problems), err=True)
         raise typer.Exit(1)
     typer.echo(f"ok: retrieval on {key} is at or above its baseline")
+
+
+@eval_app.command("calibrate")
+def calibrate_cmd(
+    sets: Annotated[list[Path] | None, typer.Argument(help="Retrieval sets or suites with on- and off-topic "
+                                                     "questions (default: every committed one)")] = None,
+) -> None:
+    """The abstain gate's false-abstain and false-answer rates at a range of thresholds."""
+    from assistant.retrieval import ABSTAIN_THRESHOLD, get_retriever
+
+    from .retrieval_set import calibrate_abstain, load_retrieval_set
+    from .suite import SuiteError
+
+    root = Path(__file__).resolve().parent
+    chosen = sets or sorted(p for p in root.iterdir() if p.is_dir() and any(p.glob("*.yaml")))
+    cases = []
+    for path in chosen:
+        try:
+            cases += load_retrieval_set(path)
+        except SuiteError as exc:
+            typer.echo(f"{path}: skipped ({str(exc).splitlines()[0]})", err=True)
+    on = sum(not c.off_topic for c in cases)
+    typer.echo(f"{on} on-topic and {len(cases) - on} off-topic questions from {len(chosen)} sets")
+    for row in calibrate_abstain(cases, get_retriever().on_topic, [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]):
+        mark = "  <- ABSTAIN_THRESHOLD" if abs(row.threshold - ABSTAIN_THRESHOLD) < 1e-9 else ""
+        typer.echo(f"  threshold {row.threshold:.1f}: false abstain {row.false_abstain:.1%}, "
+                   f"false answer {row.false_answer:.1%}{mark}")

@@ -8,8 +8,9 @@ from html import escape
 from pathlib import Path
 
 from .models import CaseResult, Run
+from .retrieval_set import LOWER_IS_BETTER, RetrievalReport
 
-__all__ = ["default_out_dir", "html_report", "markdown_summary", "write_run"]
+__all__ = ["default_out_dir", "html_report", "markdown_summary", "retrieval_html_report", "write_run"]
 
 
 def default_out_dir() -> Path:
@@ -177,4 +178,37 @@ def html_report(run: Run) -> str:
         f"<h2>Failures ({len(failures)})</h2>{''.join(blocks) or '<p class=ok>None.</p>'}"
         f"<h2>All cases</h2><table><tr><th>id</th><th>category</th><th>result</th><th>critical</th><th>status</th>"
         f"<th>ms</th></tr>{all_rows}</table></body></html>\n"
+    )
+
+
+def retrieval_html_report(report: RetrievalReport, name: str, baseline: dict[str, float] | None = None) -> str:
+    """A self-contained HTML page for a retrieval run: headline figures beside the baseline, styles, misses."""
+    base = baseline or {}
+    rows = []
+    for key, value in report.figures().items():
+        was = base.get(key)
+        worse = was is not None and (value > was + 0.0005 if key in LOWER_IS_BETTER else value < was - 0.0005)
+        cell = "" if was is None else f"{was:.3f}"
+        rows.append(f'<tr><td>{escape(key)}</td><td class="{"bad" if worse else "ok"}">{value:.3f}</td>'
+                    f"<td>{cell}</td></tr>")
+    styles = "".join(
+        f"<tr><td>{escape(style)}</td><td>{int(r['cases'])}</td><td>{r['recall_at_1']:.2f}</td>"
+        f"<td>{r['recall_at_3']:.2f}</td><td>{r['mrr']:.2f}</td><td>{r['false_abstain']:.1%}</td>"
+        f"<td>{'' if 'false_answer' not in r else format(r['false_answer'], '.1%')}</td></tr>"
+        for style, r in report.by_style.items())
+    misses = "".join(
+        f"<tr><td><code>{escape(sc.id)}</code></td><td>{escape(sc.style or '')}</td><td>{sc.rank or ''}</td>"
+        f"<td>{'yes' if sc.abstained else ''}</td><td>{escape(', '.join(sc.retrieved[:3]))}</td></tr>"
+        for sc in report.scores
+        if (sc.off_topic and not sc.abstained) or (not sc.off_topic and (sc.rank is None or sc.rank > 3)))
+    return (
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>adguide retrieval report</title>"
+        f"<style>{_CSS}</style></head><body><h1>Retrieval: {escape(name)}</h1>"
+        f"<p>{report.cases} on-topic and {report.off_topic} off-topic questions.</p>"
+        "<table><tr><th>figure</th><th>this run</th><th>baseline</th></tr>" + "".join(rows) + "</table>"
+        "<h2>By style</h2><table><tr><th>style</th><th>questions</th><th>r@1</th><th>r@3</th><th>MRR</th>"
+        f"<th>false abstain</th><th>false answer</th></tr>{styles}</table>"
+        "<h2>Misses (gold not in the top 3, or an off-topic question answered)</h2>"
+        "<table><tr><th>id</th><th>style</th><th>rank</th><th>abstained</th><th>retrieved</th></tr>"
+        f"{misses or '<tr><td colspan=5>None.</td></tr>'}</table></body></html>\n"
     )

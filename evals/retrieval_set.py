@@ -20,9 +20,11 @@ from corpus import get_corpus
 from .suite import SuiteError
 
 __all__ = [
+    "CalibrationRow",
     "RetrievalCase",
     "RetrievalReport",
     "RetrievalScore",
+    "calibrate_abstain",
     "cases_from_suite",
     "gate_retrieval",
     "load_retrieval_set",
@@ -227,3 +229,31 @@ def gate_retrieval(report: RetrievalReport, baseline: dict[str, float], *, toler
         if worse:
             problems.append(f"{name} {value:.3f} is worse than the baseline {floor:.3f}")
     return problems
+
+
+class CalibrationRow(BaseModel):
+    """The abstain gate's errors at one threshold."""
+
+    model_config = _STRICT
+
+    threshold: float
+    """The on-topic signal below which the retriever would abstain."""
+    false_abstain: float
+    """Share of on-topic questions it would decline."""
+    false_answer: float
+    """Share of off-topic questions it would answer."""
+
+
+def calibrate_abstain(cases: Sequence[RetrievalCase], on_topic: Callable[[str], tuple[float, list[str]]],
+                      thresholds: Sequence[float]) -> list[CalibrationRow]:
+    """False-abstain and false-answer rates of the abstain gate at each threshold (``Retriever.on_topic``)."""
+    signals = [(case.off_topic, *on_topic(case.question)) for case in cases]
+    on = [(sig, out) for off, sig, out in signals if not off]
+    off = [(sig, out) for is_off, sig, out in signals if is_off]
+    rows = []
+    for t in thresholds:
+        declined = [bool(out) or sig < t for sig, out in on]
+        answered = [not out and sig >= t for sig, out in off]
+        rows.append(CalibrationRow(threshold=t, false_abstain=sum(declined) / (len(on) or 1),
+                                   false_answer=sum(answered) / (len(off) or 1)))
+    return rows

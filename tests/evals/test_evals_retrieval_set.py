@@ -127,3 +127,31 @@ def test_the_retrieval_gate_command_fails_on_a_regression_and_records_a_baseline
     baseline.write_text(json.dumps({"evals/retrieval_offtopic": {**recorded, "false_answer": 0.0}}))
     worse = runner.invoke(eval_app, args)
     assert worse.exit_code == 1 and "false_answer" in worse.output
+
+
+def test_the_html_report_shows_each_figure_beside_its_baseline_and_flags_a_regression() -> None:
+    from evals.report import retrieval_html_report
+
+    cases = [RetrievalCase(id="on", question="a", gold=["x"]), RetrievalCase(id="off", question="b", style="off-topic")]
+    results: dict[str, Any] = {"a": _Result(["y", "x"]), "b": _Result(["x"])}
+    report = score_retrieval(cases, lambda question, k: results[question])
+    page = retrieval_html_report(report, "evals/example", {"recall_at_1": 0.9, "recall_at_3": 1.0})
+    assert '<td>recall_at_1</td><td class="bad">0.000</td><td>0.900</td>' in page   # worse than its baseline
+    assert '<td>recall_at_3</td><td class="ok">1.000</td><td>1.000</td>' in page
+    assert "<code>off</code>" in page and "<code>on</code>" not in page            # the answered off-topic one
+    assert "<script" not in page
+
+
+def test_calibration_counts_the_gates_errors_at_each_threshold() -> None:
+    from evals.retrieval_set import calibrate_abstain
+
+    cases = [RetrievalCase(id="a", question="weak", gold=["x"]), RetrievalCase(id="b", question="strong", gold=["x"]),
+             RetrievalCase(id="c", question="psoriasis", style="off-topic"),      # vetoed by an outside condition
+             RetrievalCase(id="d", question="plausible", style="off-topic")]
+    signals = {"weak": (0.5, []), "strong": (1.5, []), "psoriasis": (2.0, ["psoriasis"]), "plausible": (0.7, [])}
+    rows = calibrate_abstain(cases, signals.__getitem__, [0.4, 0.6, 0.8])
+    assert [(r.threshold, r.false_abstain, r.false_answer) for r in rows] == [
+        (0.4, 0.0, 0.5),   # everything on topic kept; the plausible off-topic one answered
+        (0.6, 0.5, 0.5),   # the weak on-topic one now declined
+        (0.8, 0.5, 0.0),   # the plausible off-topic one declined too
+    ]
