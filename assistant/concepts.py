@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from corpus import Concept, get_concepts
 
 from .embedding import _WORD_RE, _normalise, _phrase_tables, stem
-from .lexicon import OUTSIDE, RELATIVES, OutsideVocabulary
+from .lexicon import OTHER_AGENTS, OUTSIDE, RELATIVES, OutsideVocabulary
 
 __all__ = ["ConceptHit", "ConceptMatcher", "get_concept_matcher", "match_words"]
 
@@ -29,6 +29,8 @@ PHRASE_BONUS = 0.5
 """Extra weight per additional word of the longest matched term: "eye drops" says more than "drops"."""
 DRUG_CONCEPT_WEIGHT = 0.5
 """A drug's own concept mostly says whose passages to prefer; it weighs less than what is asked about it."""
+FACET_WITH_DRUG = 1.5
+"""A facet's passage of a drug the question names weighs this much more (the facet and the drug both point to it)."""
 TOGETHER_WINDOW = 6
 """Words within which every group of a concept's ``together`` rule must occur."""
 
@@ -49,6 +51,9 @@ class ConceptHit:
         return base * DRUG_CONCEPT_WEIGHT if self.concept.drug else base
 
 
+_MAY_BE_THE_PATIENT = frozenset({"baby", "babies", "child", "children", "kid", "kids", "son", "sons", "daughter",
+                                 "daughters", "infant", "toddler", "boy", "girl", "teenager", "grandchild"})
+_NEGATIONS = frozenset({"no", "not", "without", "deni", "nil", "never", "non"})
 # The embedding's stemmer also maps synonyms ("elderly" → "older", "teens" → "adolescent") for BM25; the concept
 # map lists its own synonyms, and "older" must not mean "elderly" in "older, cheaper drugs".
 _KEEP = frozenset({"elderly", "teens"})
@@ -89,7 +94,12 @@ class ConceptMatcher:
         vocab = outside if outside is not None else OUTSIDE
         self._outside = [(tuple(match_words(c)), c) for c in vocab.conditions]
         self._inside = frozenset(w for term in vocab.inside for w in match_words(term))
-        self._relatives = frozenset(stem(w) for w in RELATIVES) | {"famili", "fhx"}
+        # a parent's or sibling's disease is family history; a baby's or a son's may be the question's subject
+        self._relatives = frozenset(stem(w) for w in RELATIVES if w not in _MAY_BE_THE_PATIENT) | {"famili", "fhx"}
+        self._other_agents = frozenset(w for name in OTHER_AGENTS for w in match_words(name) if len(w) > 3)
+        self.drug_words = frozenset(w for c in self.concepts if c.drug for t in c.terms for w in match_words(t)
+                                    if len(match_words(t)) == 1)
+        """The (stemmed) guideline drug names: a question naming one is about the guideline's agents."""
         self._by_first: dict[str, list[tuple[tuple[str, ...], int, str]]] = defaultdict(list)
         for index, concept in enumerate(self.concepts):
             for term in concept.terms:
@@ -119,9 +129,17 @@ class ConceptMatcher:
         for phrase, label in self._outside:
             n = len(phrase)
             starts = [i for i in range(len(words) - n + 1) if tuple(words[i : i + n]) == phrase]
-            # "her mother has lupus" is a relative's condition, not the question's subject
-            if any(not self._relatives.intersection(words[max(0, i - 4) : i]) for i in starts):
+            # "her mother has lupus" is a relative's condition, "no contact lenses" a negation: neither is the subject
+            if any(not self._relatives.intersection(words[max(0, i - 4) : i])
+                   and not _NEGATIONS.intersection(words[max(0, i - 2) : i]) for i in starts):
                 found.append(label)
+        if not found:
+            # another agent ("amoxicillin for otitis") is outside too, unless an AD pitfall about it is asked
+            pitfall = {h.concept.id for h in self.match(text)} & {"prophylactic_antibiotics", "antihistamines",
+                                                              "bacterial_infection"}
+            named = [w for w in words if w in self._other_agents]
+            if named and not pitfall and not any(w in self.drug_words for w in words):
+                found.extend(dict.fromkeys(named))
         return found
 
     def names_ad(self, text: str) -> bool:
@@ -162,7 +180,9 @@ class ConceptMatcher:
                 if concept.facet and drugs and self.owner.get(pid) not in drugs:
                     continue  # "monitoring" with methotrexate named points to methotrexate's monitoring only
                 position = FIRST_PASSAGE if rank == 0 else OTHER_PASSAGE
-                scores[pid] += hit.weight * specificity * position
+                # the named drug's own facet passage is what was asked: "azathioprine … checked before and during"
+                both = FACET_WITH_DRUG if concept.facet and drugs else 1.0
+                scores[pid] += hit.weight * specificity * position * both
         return dict(scores)
 
 

@@ -62,3 +62,28 @@ def test_matching_never_raises_and_is_deterministic(text: str) -> None:
     first = [(h.concept.id, h.terms) for h in M.match(text)]
     assert first == [(h.concept.id, h.terms) for h in M.match(text)]
     assert all(score > 0 for score in M.passage_scores(M.match(text)).values())
+
+
+@pytest.mark.parametrize(("question", "outside"), [
+    ("No contact lenses. Red eyes on dupilumab, what now?", []),        # a negated mention is not the subject
+    ("amoxicillin dose for an ear infection", ["ear infection"]),
+    ("blood tests before lithium", ["lithium"]),                          # another agent, nothing of the guideline
+    ("keep him on doxycycline to stop the flares coming back?", []),     # the prophylactic-antibiotics pitfall
+    ("cetirizine at night for the itch?", []),                           # the antihistamine pitfall
+    ("hydrocortisone on a baby's nappy rash?", ["nappy rash"]),           # a baby may be the subject, not a relative
+])
+def test_outside_conditions_negations_and_other_agents(question: str, outside: list[str]) -> None:
+    assert M.outside(question) == outside
+
+
+@pytest.mark.parametrize(("word", "corrected"), [
+    ("eczma", "eczema"),          # five letters, one missing: close enough
+    ("stick", "stick"),           # five letters, a real word near "tick": left alone
+    ("treatmants", "treatments"),
+    ("predisone", "prednisone"),  # toward a drug alias
+    ("nappy", "nappy"),           # an outside word is known, never corrected and never a correction
+])
+def test_spelling_is_corrected_only_when_close(word: str, corrected: str) -> None:
+    from assistant.spelling import get_spelling_corrector
+
+    assert get_spelling_corrector().word(word) == corrected

@@ -100,7 +100,8 @@ def _comparison(outcome: EvalOutcome) -> None:
         st.bar_chart([{"category": k, "delta": v} for k, v in c.category_deltas.items()], x="category", y="delta")
 
 
-RETRIEVAL_SETS = ("evals/retrieval_blind", "evals/retrieval_blind2", "evals/retrieval_offtopic", "evals/golden")
+RETRIEVAL_SETS = ("evals/retrieval_blind", "evals/retrieval_blind2", "evals/retrieval_blind3",
+                  "evals/retrieval_offtopic", "evals/golden")
 """The retrieval sets ``make test`` gates (evals/retrieval_baseline.json), scored here against that baseline."""
 
 
