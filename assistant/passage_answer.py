@@ -81,8 +81,8 @@ def passage_answers(question: str, context: Sequence[ContextPassage], cited: Ite
                     corpus: Corpus, *, drug: str | None = None) -> list[PassageAnswer]:
     """The retrieved passages that answer ``question`` and no decision quotes yet (best first, at most two).
 
-    Never a passage that states a dose (doses are the core's to give or to withhold), nor one about another
-    drug than the question's ``drug``.
+    Never a passage that states a dose (doses are the core's to give or to withhold), nor a drug's own passage
+    unless the question is about that drug (``drug``).
     """
     if not context:
         return []
@@ -101,7 +101,9 @@ def passage_answers(question: str, context: Sequence[ContextPassage], cited: Ite
                 return []  # the best passage is already a decision's citation: the rules answered it
             continue
         passage = corpus.passage(hit.passage_id)
-        if _DOSE.search(passage.quote) or (drug is not None and matcher.owner.get(passage.id) not in allowed_owners):
+        owner = matcher.owner.get(passage.id)
+        # a drug's own passage answers only a question about that drug ("cold sore cream?" is not about dupilumab)
+        if _DOSE.search(passage.quote) or (owner is not None and (drug is None or owner not in allowed_owners)):
             if not out and hit is context[0]:
                 return []  # the best match is a dose, or another drug's passage: not an answer to quote
             continue

@@ -53,6 +53,7 @@ def test_an_informational_question_quotes_the_passage_that_answers_it(
     "abrocitinib dose?",                             # not covered: never padded with upadacitinib's dose
     "methotrexate: when should I expect a response?",  # dupilumab's 16 weeks is another drug's timeline
     "best biologic for psoriasis",                   # out of scope
+    "Which cream is best for getting rid of a cold sore quickly?",  # not about dupilumab: its passage answers nothing
 ])
 def test_no_passage_is_quoted_where_a_rule_answers_or_the_guideline_is_silent(
         assistant: Assistant, question: str) -> None:
@@ -70,6 +71,7 @@ def test_a_passage_that_states_a_dose_is_never_quoted_as_an_answer() -> None:
 def test_another_drugs_passage_is_not_quoted_for_a_named_drug() -> None:
     context = [ContextPassage(passage_id="dupilumab-3", quote=CORPUS.passage("dupilumab-3").quote, score=0.9)]
     assert passage_answers("when does it work?", context, cited=(), corpus=CORPUS, drug="methotrexate") == []
+    assert passage_answers("when does it work?", context, cited=(), corpus=CORPUS) == []  # no drug named
     assert [a.passage_id for a in passage_answers("when does it work?", context, (), CORPUS, drug="dupilumab")] == [
         "dupilumab-3"]
 
