@@ -79,7 +79,8 @@ eval: install
 	@# retrieval gates against its committed baseline (evals/retrieval_baseline.json): recall@1/3, MRR,
 	@# false abstains and false answers may not get worse; raise the baseline with --update-baseline
 	@mkdir -p runs/make-test
-	@for set in evals/retrieval_blind evals/retrieval_blind2 evals/retrieval_blind3 evals/retrieval_offtopic evals/golden; do \
+	@for set in evals/retrieval_blind evals/retrieval_blind2 evals/retrieval_blind3 evals/retrieval_blind4 \
+	           evals/retrieval_offtopic evals/golden; do \
 	  out=runs/make-test/retrieval-$$(basename $$set).txt; \
 	  $(BIN)/adguide eval retrieval --set $$set --gate evals/retrieval_baseline.json --html $${out%.txt}.html > $$out \
 	    || { cat $$out; exit 1; }; \

@@ -101,7 +101,7 @@ def _comparison(outcome: EvalOutcome) -> None:
 
 
 RETRIEVAL_SETS = ("evals/retrieval_blind", "evals/retrieval_blind2", "evals/retrieval_blind3",
-                  "evals/retrieval_offtopic", "evals/golden")
+                  "evals/retrieval_blind4", "evals/retrieval_offtopic", "evals/golden")
 """The retrieval sets ``make test`` gates (evals/retrieval_baseline.json), scored here against that baseline."""
 
 
