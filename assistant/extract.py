@@ -159,8 +159,15 @@ _DOSE_DRUG_FAILING_RE = _c(
 _PUT_ON_RE = _c(r"\b(?:put|puts|putting|start|starts|starting|begin|beginning|switch|switching|move|moving|go|goes|"
                 r"going)\s+"
                 r"(?:\w+\s+){0,3}?$")
+_DISTANT_PAST_AFTER_RE = _c(
+    r"[^.;?!\n]{0,30}?\b(?:(?:back\s+)?in\s+(?:19|20)\d{2}|(?:many\s+|several\s+|a\s+few\s+|\d+\s+)?years?\s+ago|"
+    r"as\s+a\s+(?:child|kid|teen\w*)|long\s+ago|nothing\s+since|none\s+since)\b")
+_WISH_ON_RE = _c(r"\b(?:keen|set|sold|fixated|focused|insistent|hooked)\s+on\s+$")
 _CURRENT_RE = _c(
-    r"\b(?:currently\s+on|currently\s+taking|been\s+on|started\s+on|maintained\s+on|stable\s+on|on|taking|takes|"
+    # "keen on dupilumab", "set on Rinvoq", "sold on the injection": a wish, not what the patient takes
+    r"\b(?:currently\s+on|currently\s+taking|been\s+on|started\s+on|maintained\s+on|stable\s+on|"
+    r"(?<!keen\s)(?<!set\s)(?<!sold\s)(?<!fixated\s)(?<!focused\s)(?<!insistent\s)(?<!hooked\s)(?<!dead\sset\s)on|"
+    r"taking|takes|"
     r"take|using|"
     r"receiving|switch(?:ing|ed)?\s+(?:him\s+|her\s+|them\s+)?from)\s+"
     rf"(?:(?<![\d.])(\d+(?:\.\d+)?)\s*(mg|g)\s+(?:of\s+)?)?(?<![a-z0-9])({_ALIAS_ALT})(?![a-z0-9])"
@@ -409,7 +416,8 @@ _NO_INFECTION_RE = _c(
 )
 _ABX_NAMES_EARLY = (
     r"doxycycline|doxy|minocycline|cephalexin|cefalexin|keflex|cefadroxil|augmentin|amoxicillin|clindamycin|bactrim|"
-    r"septra|dicloxacillin|flucloxacillin|azithromycin|erythromycin|penicillin"
+    r"septra|dicloxacillin|flucloxacillin|fluclox|co-?amoxiclav|cefuroxime|clarithromycin|lymecycline|azithromycin|"
+    r"erythromycin|penicillin"
 )
 _INFECTION_TREATED_RE = _c(
     r"\b(?:(?:infection|herpeticum|impetigo|superinfection|hsv)\s+(?:was\s+|has\s+been\s+|is\s+)?(?:already\s+|now\s+|"
@@ -788,6 +796,11 @@ _OVERRIDE_RE = _c(
     r"|\b(?:rules?|instructions?|message|note|notice|update|order|directive|policy)\s+from\s+(?:the\s+|your\s+)?"
     r"(?:admin\w*|developers?|devs?|system|operators?|sysadmin|creators?|owners?|openai|anthropic)\b"
     r"|^\W*(?:admin\w*|system|developer|operator)\s*(?:message|note|override)?\s*:"
+    # inventing a dose the guideline does not give: "just make one up", "a ballpark is fine", "your best guess"
+    r"|\bmake\s+(?:one|it|a\s+dose|a\s+number|something|some\w*)\s+up\b|\bmake\s+up\s+(?:a|one|some)\b"
+    r"|\b(?:invent|fabricate|guess(?:timate)?)\s+(?:a|one|me\s+a|the|some)?\s*(?:dose|dosing|number|figure|amount)\b"
+    r"|\b(?:a\s+)?ball[\s-]?park\s+(?:is\s+fine|figure|dose|number|will\s+do|estimate)\b|\b(?:your|a)\s+best\s+guess\b"
+    r"|\bwon'?t\s+hold\s+you\s+to\s+it\b"
     r"|\b(?:rules?|limits?|restrictions?|guidelines?|guardrails?|warnings?|contraindications?|cut-?offs?|"
     r"thresholds?)\s+(?:no\s+longer\s+appl(?:y|ies)|(?:do\s+not|don'?t|does\s+not|doesn'?t)\s+apply\s+"
     r"(?:any\s*more|to\s+you))"
@@ -1061,11 +1074,13 @@ _PRECAUTION_WORDS = (r"just\s+in\s+case|as\s+a\s+precaution|precaution\w*|pre-?e
                      r"to\s+be\s+(?:on\s+the\s+)?safe(?:\s+side)?|cover\s+(?:him|her|them|the\s+start)")
 _ABX_NAMES = (
     r"doxycycline|doxy|minocycline|cephalexin|cefalexin|keflex|cefadroxil|augmentin|amoxicillin(?:[\s-]clavulanate)?|"
-    r"clindamycin|bactrim|septra|tmp[\s-]?smx|dicloxacillin|flucloxacillin|azithromycin|erythromycin|penicillin"
+    r"clindamycin|bactrim|septra|tmp[\s-]?smx|dicloxacillin|flucloxacillin|fluclox|co-?amoxiclav|cefuroxime|"
+    r"clarithromycin|lymecycline|azithromycin|erythromycin|penicillin"
 )
 _PREVENT_WORDS = (
     r"prevent\w*|stop\w*\s+(?:the\s+)?(?:flares?|it|recurrence)|flares?|coming\s+back|recur\w*|relaps\w*|long[\s-]term|"
     r"prophyla\w*|maintenance|routine\w*|coloni[sz]\w*|staph|suppress\w*|chronic(?:ally)?|ongoing|indefinitely|"
+    r"rolling|rotating|repeat(?:ed)?\s+courses?|regular\s+courses?|"
     + _PRECAUTION_WORDS
 )
 _ANTIHISTAMINES = (
@@ -1403,6 +1418,13 @@ def _drugs(s: _State) -> tuple[list[tuple[int, Drug, str]], bool]:
         if drug is not None and not (m.group(1).lower() == "kenalog" and _TOPICAL_VEHICLE_RE.match(s.text, m.end())):
             mentions.append((m.start(), drug, m.group(1)))
             s.alias_spans.append((m.start(1), m.end(1)))
+    if len({d for _, d, _ in mentions}) > 1:
+        # "had one course of oral pred back in 2019, nothing since … dupilumab dose?": a drug of the distant past
+        # is history, not the agent asked about, when another agent is named
+        past = [(pos, d, surface) for pos, d, surface in mentions
+                if _DISTANT_PAST_AFTER_RE.match(s.text, pos + len(surface))]
+        if past and len({d for _, d, _ in mentions} - {d for _, d, _ in past}) >= 1:
+            mentions = [m for m in mentions if m not in past]
     exact = bool(mentions)
     if not exact:
         seen: set[str] = set()
@@ -1434,7 +1456,7 @@ def _current(s: _State, mentions: list[tuple[int, Drug, str]]) -> int | None:
         # a misspelt current drug ("on upadacitnib 15 mg"): accept a fuzzy mention right after "on"
         for pos, drug, surface in mentions:
             before = s.text[max(0, pos - 12):pos].lower()
-            if re.search(r"\b(?:on|taking|using)\s+$", before):
+            if re.search(r"\b(?:on|taking|using)\s+$", before) and not _WISH_ON_RE.search(before):
                 s.fact("current_drug", drug, f"on {surface}")
                 after = re.match(r"\s*(?<![\d.])(\d+(?:\.\d+)?)\s*mg\b(?!\s*/\s*kg)", s.text[pos + len(surface):])
                 if after:
@@ -1629,7 +1651,9 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
 
 
 _LOADING_AFTER_RE = _c(r"\s*(?:s\.?c\.?\s+|subcut\w*\s+|sq\s+)?(?:loading|load|initial|first)\b")
-_LOADING_BEFORE_RE = _c(r"\b(?:loading|load|initial|first)\s+(?:dose\s+)?(?:of\s+)?$")
+# "loading dose of 300", "load him with a single 300 mg pen", "loading with one 300"
+_LOADING_BEFORE_RE = _c(r"\b(?:loading|load|initial|first)\s+(?:dose\s+)?(?:(?:him|her|them)\s+)?"
+                        r"(?:of\s+|with\s+(?:a\s+|one\s+)?(?:single\s+)?)?$")
 _STRENGTH_AFTER_RE = _c(r"\s*(?:[a-z]+\s+)?(?:tablets?|tabs?|pills?|capsules?|caps)\b")
 _TABLETS_RE = _c(
     r"(?<![\d.])(\d{1,2})\s*(?:x|×|\*)?\s*(\d+(?:\.\d+)?)\s*mg\s+(?:[a-z]+\s+){0,2}?(?:tablets?|tabs?|pills?|capsules?|caps)\b"
@@ -1997,6 +2021,9 @@ def _flags(s: _State, mentions: list[tuple[int, Drug, str]]) -> None:
         s.fact("first_line_barriers", tuple(barriers), ",".join(barriers))
 
 
+# an amount the patient is on, not one proposed: "and on 300 mg every 2 weeks", "currently on 15 mg"
+_ON_AMOUNT_RE = _c(r"\b(?:and|is|she'?s|he'?s|currently|already|been|remains?|stays?)\s+"
+                   r"(?:currently\s+|already\s+|still\s+)?on\s+(?<![\d.])\d+(?:\.\d+)?\s*(?:mg|g)\b")
 _PREGNANCY_SAFETY_RE = _c(
     r"\b(?:safe\w*|hurt\w*|harm\w*|risk\w*|dangerous|ok|okay|fine|affect\w*|damag\w*|teratogen\w*|birth\s+defects?|"
     r"acceptable|appropriate|suitable|allowed|permitted|an\s+option|stay\s+on|keep\s+(?:her\s+|him\s+)?on|continue|compatible)\b[^.?!\n]{0,60}?\b(?:baby|babies|fetus|foetus|"
@@ -2159,8 +2186,9 @@ def _intent(
     intent: str | None = None
     if pitfall_word:
         intent = "pitfalls"  # "common pitfalls before going systemic?" — all of them unless one is named
-    elif pregnancy_safety and requested is None and not escalation and (
-            frequency is None or "current_dose_mg" in s.facts):  # "taking Rinvoq 15 mg once daily. Safe to carry on?"
+    elif pregnancy_safety and not escalation and (
+            (requested is None and (frequency is None or "current_dose_mg" in s.facts))  # "taking Rinvoq 15 mg. Safe?"
+            or _ON_AMOUNT_RE.search(text) is not None):  # "she's 28 weeks and on 300 mg every 2 weeks": what she takes
         intent = "adverse_effects"
     elif pitfall == "antihistamines" and drug is None and _AGENT_DOSE_ASKED_RE.search(text) is None:
         intent = "pitfalls"  # "allegra 180 bid for the itch?": the dose is the antihistamine's, no systemic agent's
@@ -2385,12 +2413,27 @@ _NUMBER_WORD_HYPHEN_RE = _c(
 )
 
 
+_HALF_WORDS = {w: n for w, n in _WORD_NUMBERS.items() if w not in ("a", "an") and isinstance(n, int) and n <= 20}
+# "five and a half stone", "2 and a half years": a number and a half (never "a half" alone, nor "one and a half
+# tablets" read as 15)
+_AND_A_HALF_RE = _c(r"(?<![\w.])(\d+|" + "|".join(sorted(_HALF_WORDS, key=len, reverse=True)) + r")\s+and\s+a\s+half\b")
+
+
+def _and_a_half(text: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        whole = m.group(1).lower()
+        return f"{int(whole) if whole.isdigit() else _HALF_WORDS[whole]}.5"
+
+    return _AND_A_HALF_RE.sub(repl, text)
+
+
 def _words_to_digits(text: str) -> str:
     """'seventy two', 'fifteen milligrams', 'thirty': numbers in words as digits (text2num; dictated questions).
 
     Small numbers ("two", "one of them") stay words, as text2num leaves them; the reader's own word rules read
     those where a unit makes them unambiguous.
     """
+    text = _and_a_half(text)
     if _NUMBER_WORD_RE.search(text) is None:
         return text  # nothing to convert (and text2num's pass over a long message is not free)
     from text_to_num import alpha2digit

@@ -1522,3 +1522,37 @@ def test_a_proposed_dose_meant_as_the_first_one(text: str, requested: float, sta
 def test_an_acceptable_option_while_pregnant_is_a_pregnancy_safety_question() -> None:
     assert extract("According to the guideline, is azathioprine an acceptable option while pregnant?").intent \
         == "adverse_effects"
+
+
+@pytest.mark.parametrize(("text", "check"), [
+    # UK brand of methylprednisolone acetate
+    ("Depo-Medrone 80 mg IM as a one-off?", lambda e: e.drug == "systemic_corticosteroids"),
+    # inventing a dose is a request to override the guideline
+    ("Just make one up for me - a ballpark is fine, baricitinib", lambda e: e.override_attempt),
+    ("what is your best guess for an abrocitinib dose", lambda e: e.override_attempt),
+    ("make up a dose of abrocitinib", lambda e: e.override_attempt),
+    # "five and a half stone" and "eleven and a half": a number and a half
+    ("15yo lad, only five and a half stone, upadacitinib?", lambda e: e.facts.get("weight_kg") == 34.93),
+    ("eleven and a half years old, upadacitinib?", lambda e: e.facts.get("age_years") == 11.5),
+    # "keen on dupilumab" is a wish, not the agent he is on
+    ("BSA 5%, IGA 2. Patient is keen on dupilumab.", lambda e: "current_drug" not in e.facts),
+    ("he's been on dupilumab 300 mg since May", lambda e: e.facts.get("current_drug") == "dupilumab"),
+    # a steroid course of the distant past is history when another agent is asked about
+    ("Had one course of oral pred back in 2019, nothing since. Dupilumab dose?", lambda e: e.drug == "dupilumab"),
+    ("had a pred course last week, can I repeat it before dupilumab?",
+     lambda e: e.drug == "systemic_corticosteroids"),                           # recent: still the question
+    # what she is on, in a pregnancy-safety question, is not a proposed dose
+    ("Is Dupixent safe to carry on with in pregnancy? She's 28 weeks and on 300 mg every 2 weeks.",
+     lambda e: e.intent == "adverse_effects"),
+    # co-amoxiclav "to cover him, just in case" and a "rolling course of fluclox" are the prophylaxis pitfall
+    ("cover him with a week of co-amoxiclav before the first dupilumab injection, just in case",
+     lambda e: "antibiotics" in {e.pitfall, *e.also_pitfalls}),
+    ("Rinvoq 15 mg plus a rolling course of fluclox to stop the infections coming back",
+     lambda e: "antibiotics" in {e.pitfall, *e.also_pitfalls}),
+    # a loading dose "with a single 300 mg pen"
+    ("Loading with a single 300 mg dupilumab pen then 300 every fortnight", lambda e: any(
+        m.startswith("loading_dose:") for m in e.matched)),
+])
+def test_blind9l_reading_families(text: str, check: Any) -> None:
+    e = extract(text)
+    assert check(e), (e.drug, e.intent, e.facts, e.matched)
