@@ -219,7 +219,9 @@ class Assistant:
         # Not where the guideline is silent (a not-covered answer must not be padded with a near passage).
         silent = result.status == "not_covered" or any(d.outcome == "not_covered" for d in decisions)
         if status != "refused" and not abstain and not silent:
-            cited = {c.passage_id for d in decisions for c in d.citations}
+            # a rule's own passages answer what it decides; a checklist summary also quotes its open items, and
+            # "is phototherapy required?" still deserves that item's passage as the answer
+            cited = {c.passage_id for d in decisions for c in self.book.citations(d.rule_id)}
             answers = passage_answers(question, context, cited, self.corpus, drug=drug)
         if answers:
             block = render_passage_answers(answers)

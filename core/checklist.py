@@ -82,8 +82,11 @@ def checklist_decisions(book: Rulebook, facts: PatientFacts, q: Query) -> list[D
     else:
         statement = f"Pre-systemic checklist complete: {agent} may be started as far as these checks go."
         verdict = "complete"
+    # the summary quotes the passage of every item still open, so the patch-test allergens, lymphoma in refractory
+    # cases and antivirals for eczema herpeticum are read in the guideline's words, not only the section header
+    open_items = tuple(dict.fromkeys(rule_id for rule_id, c, _ in items if c.status != "met"))
     summary = book.decision("PRE-CHECKLIST", verdict=verdict, inputs=inputs, criteria=criteria, statement=statement,
-                            drug=q.drug)
+                            drug=q.drug, also_cite=open_items)
     details = [
         book.decision(rule_id, verdict="action_required", criteria=(c,), inputs=inputs,
                       statement=action[0].upper() + action[1:] + ".")

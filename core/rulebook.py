@@ -43,9 +43,14 @@ class Rulebook:
         missing: tuple[str, ...] = (),
         drug: Any = "rule",
         citations_from: str | None = None,
+        also_cite: tuple[str, ...] = (),
     ) -> Decision:
-        """A decision of ``rule_id`` carrying that rule's verified citations (or ``citations_from``'s)."""
+        """A decision of ``rule_id`` carrying that rule's verified citations (or ``citations_from``'s), then those
+        of the rules in ``also_cite`` (a summary quoting the passages of the items it lists)."""
         rule = self.rules[rule_id]
+        citations = list(self._citations[citations_from or rule_id])
+        for other in also_cite:
+            citations += [c for c in self._citations[other] if c not in citations]
         return Decision(
             rule_id=rule_id,
             kind=rule.kind,
@@ -53,7 +58,7 @@ class Rulebook:
             outcome=outcome,
             verdict=verdict,
             statement=statement,
-            citations=self._citations[citations_from or rule_id],
+            citations=tuple(citations),
             inputs=dict(inputs or {}),
             criteria=criteria,
             doses=doses,

@@ -117,3 +117,18 @@ def test_checklist_for_an_agent_adds_its_own_baseline_checks(ask: Any, drug: str
     rules = [d.rule_id for d in ask({}, topic="pre_systemic", drug=drug).decisions]
     assert rules[0] == "PRE-CHECKLIST"
     assert (extra_rule in rules) if extra_rule else not any(r.startswith(("MON-", "INFO-")) for r in rules)
+
+
+def test_the_summary_quotes_the_passage_of_every_open_item(ask: Any) -> None:
+    # nothing known: every item is open, so each checklist passage is quoted in the guideline's words
+    (summary,) = ask({}, topic="pre_systemic").decisions
+    quotes = {c.passage_id: c.quote for c in summary.citations}
+    assert {"before-systemic-1", "before-systemic-2", "before-systemic-3", "before-systemic-5",
+            "before-systemic-6"} <= set(quotes)
+    assert "propylene glycol" in quotes["before-systemic-2"] and "antivirals" in quotes["before-systemic-3"]
+    # everything done: only the rule's own passages
+    (done,) = ask(ALL_DONE, topic="pre_systemic").decisions
+    assert {c.passage_id for c in done.citations} == {"before-systemic-1", "algorithm-2"}
+    # a refractory case adds the lymphoma item and its quote
+    (refractory, *_) = ask({**ALL_DONE, "refractory": True}, topic="pre_systemic").decisions
+    assert any("cutaneous lymphoma" in c.quote for c in refractory.citations)

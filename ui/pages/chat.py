@@ -80,15 +80,17 @@ def render_answer(entry: ChatEntry) -> None:
         st.markdown(md_block(body))
     for problem in answer.problems:
         st.warning(escape_md(problem), icon=":material/warning:")
-    if answer.citations:
+    answered_from = {pa.passage_id for pa in answer.passage_answers}
+    citations = [c for c in answer.citations if c.passage_id not in answered_from]  # each passage is shown once
+    if citations:
         st.markdown("**From the guideline (verbatim):**")
-        for i, cite in enumerate(answer.citations):
+        for i, cite in enumerate(citations):
             st.markdown("> " + escape_md(cite.quote))
             cols = st.columns([2, 3], vertical_alignment="center")
             cols[0].caption(f"passage `{cite.passage_id}`{_refs(cite.refs)}")
             with cols[1]:
                 _passage_link(cite.passage_id, f"Open {cite.passage_id} in the guideline")
-            if i < len(answer.citations) - 1:
+            if i < len(citations) - 1:
                 st.write("")
     if answer.decisions:
         with st.expander("Why", icon=":material/psychology:"):
