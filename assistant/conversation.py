@@ -246,6 +246,13 @@ class Conversation(BaseModel):
                 override_attempt=extraction.override_attempt, extraction=extraction, changed=changed, removed=removed,
             )
         new_facts = extraction.facts
+        if ("weeks_on_treatment" in new_facts and extraction.drug is None and "current_drug" not in new_facts
+                and "current_drug" not in self.facts and "topical_trial_days" in self.facts):
+            # "5 wks of TAC" then "correction, she's only been on it 4 days": with no systemic agent in the
+            # conversation, the only treatment "it" can be is the topical trial
+            weeks = new_facts["weeks_on_treatment"]
+            new_facts = {k: v for k, v in new_facts.items() if k != "weeks_on_treatment"}
+            new_facts["topical_trial_days"] = round(weeks * 7)
         bare = extraction.bare_number
         if (bare is not None and extraction.intent is None and not new_facts and self.last_numeric == ("age_years",)
                 and "age_years" in self.facts and _PLAUSIBLE_AGE[0] < bare <= _PLAUSIBLE_AGE[1]):

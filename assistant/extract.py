@@ -361,8 +361,8 @@ _AGE_LOOSE_RE = _c(
     # "Octogenarian (84)", "Mrs Ahmed (58)", "patient (72)": an age in brackets after the person
     r"|\b(?:patient|pt|man|woman|lady|gentleman|boy|girl|sexagenarian|septuagenarian|octogenarian|nonagenarian|"
     r"(?:mr|mrs|ms|miss|mx)\.?\s+[a-z][\w'-]*)\s*\(\s*" + _N + r"\s*(?:y|yo|yrs?|years?)?\s*\)"
-    # "Mrs D is 69", "Mr. Okafor is 71"
-    r"|\b(?:mr|mrs|ms|miss|mx)\.?\s+[a-z][\w'-]*\s+(?:is|was|'s|turned)\s+" + _N +
+    # "Mrs D is 69", "Mr. Okafor is 71", "Mrs Patel, 38, 70kg"
+    r"|\b(?:mr|mrs|ms|miss|mx)\.?\s+[a-z][\w'-]*(?:\s+(?:is|was|'s|turned)\s+|\s*,\s*(?:aged\s+|age\s+)?)" + _N +
     r"(?!\s*(?:%|kg|kilo|lb|pound|mg|g\b|week|wk|day|month|mo\b|/|\.\d))"
     # "I'm 40", "i am 40", "im 16" (lower case only: "IM 40" is an intramuscular dose)
     r"|(?:\bi(?:'m|’m|\s+am)|\b(?-i:im|Im))\s+(?:now\s+)?" + _N
@@ -542,6 +542,8 @@ _PREG_TRUE_RE = _c(
     r"(?:start|starting|have|having|try\s+for|trying\s+for)\s+(?:a\s+family|another\s+(?:baby|child)|a\s+(?:second|"
     r"third)\s+(?:baby|child)|kids|children)|"
     r"(?<!not\s)(?<!n't\s)(?:wants?|wanting|hoping\s+for|planning)\s+(?:another|a\s+second|a\s+third)\s+(?:baby|child)|"
+    # "surprise pregnancy, 8 weeks", "an unplanned pregnancy": a pregnancy that is happening
+    r"(?:surprise|unplanned|unexpected|accidental|confirmed|ongoing|viable|intrauterine|early)\s+pregnancy|"
     r"ivf|in\s+vitro\s+fertili[sz]ation|fertility\s+treatment|embryo\s+transfer|egg\s+retrieval|"
     r"expecting\s+(?:a\s+baby|twins|her\s+(?:first|second|third)\s+(?:baby|child))|"
     # "as of yesterday's positive pregnancy test, is expecting"
@@ -611,7 +613,8 @@ _ADDRESSED_LATER_RE = _c(  # addressed later in the same sentence
     r"(?:education|counsel+ing|teaching|reassurance|explanation|session|sessions|talk|discussion)\b")
 _PHOBIA_RE = _c(
     r"\b(?:(?:topical\s+)?(?:steroid|corticosteroid|tcs)[\s-]*(?:phobia|phobic)|corticophobia|(?:afraid|scared|"
-    r"fearful|worried|terrified)\s+of\s+(?:using\s+)?(?:topical\s+)?(?:the\s+)?(?:steroids?|corticosteroids?|tcs)|"
+    r"fearful|frightened|worried|terrified|anxious|nervous)\s+(?:of|about)\s+['\"‘“]?(?:using\s+)?(?:topical\s+)?"
+    r"(?:the\s+)?(?:steroids?|corticosteroids?|tcs)|"
     r"fear\s+of\s+(?:topical\s+)?(?:steroids?|corticosteroids?)|(?:refuses?|won'?t\s+use|doesn'?t\s+want)\s+"
     r"(?:topical\s+)?(?:steroids?|corticosteroids?|tcs)"
     # "refuses to put steroid cream on", "won't apply the steroid ointment"
@@ -725,6 +728,7 @@ _POTENCY_GROUPS = ("super_high", "high", "medium", "low", "super_high", "high", 
 
 _FREQ_RE = _c(
     r"(?P<every_2_weeks>\bevery\s*(?:2|two|other)\s*(?:weeks?|wks?)\b|\bq\s?2\s?(?:w|wk|wks|weeks)\b|\bbi-?weekly\b|"
+    r"\b(?:every|each|once\s+a|one\s+a)\s+fortnight\b|"
     r"\bfortnightly\b|\bevery\s+14\s+days\b)"
     r"|(?P<every_4_weeks>\bevery\s*(?:4|four)\s*(?:weeks?|wks?)\b|\bq\s?4\s?(?:w|wk|wks|weeks)\b|\bmonthly\b|"
     r"\bevery\s+(?:month|28\s+days)\b|\bonce\s+a\s+month\b)"
@@ -2029,7 +2033,8 @@ _PREGNANCY_SAFETY_RE = _c(
     r"acceptable|appropriate|suitable|allowed|permitted|an\s+option|stay\s+on|keep\s+(?:her\s+|him\s+)?on|continue|compatible)\b[^.?!\n]{0,60}?\b(?:baby|babies|fetus|foetus|"
     r"unborn|pregnan\w*|conception|conceiv\w*|ttc|breast\s*feed\w*)"
     r"|\b(?:baby|fetus|foetus|pregnan\w*)\b[^.?!\n]{0,40}?\b(?:safe\w*|hurt\w*|harm\w*|risk\w*|ok|okay)\b"
-    r"|\bpregnan\w*\b[^?\n]{0,60}?\b(?:stay\w*\s+on|keep\s+(?:her\s+|him\s+)?on|keep\s+taking|continu\w*)\b"
+    r"|\bpregnan\w*\b[^?\n]{0,60}?\b(?:stay\w*\s+on|keep\s+(?:her\s+|him\s+)?on|keep\s+taking|continu\w*|"
+    r"keep\s+(?:the\s+|her\s+|it\s+)?(?:\w+\s+)?going)\b"
     r"|\b(?:safe|ok|okay|fine|alright)\s+(?:for\s+(?:her|him|them|me)\s+)?to\s+(?:carry\s+on|continue|keep\s+(?:going|taking|"
     r"using)|stay\s+on)\b"
     # "Pregnant, 2nd trimester - can cyclosporine be used safely?"
@@ -2427,13 +2432,22 @@ def _and_a_half(text: str) -> str:
     return _AND_A_HALF_RE.sub(repl, text)
 
 
+_FORTNIGHT_RE = _c(r"(?<!every\s)(?<!each\s)(?<!other\s)\b(a|one|1|two|2|three|3)\s+fortnights?\b(?!ly)")
+
+
+def _fortnights(text: str) -> str:
+    """'a fortnight of hydrocortisone' → '2 weeks of hydrocortisone' (a duration; 'every fortnight' is a schedule)."""
+    count = {"a": 1, "one": 1, "1": 1, "two": 2, "2": 2, "three": 3, "3": 3}
+    return _FORTNIGHT_RE.sub(lambda m: f"{2 * count[m.group(1).lower()]} weeks", text)
+
+
 def _words_to_digits(text: str) -> str:
     """'seventy two', 'fifteen milligrams', 'thirty': numbers in words as digits (text2num; dictated questions).
 
     Small numbers ("two", "one of them") stay words, as text2num leaves them; the reader's own word rules read
     those where a unit makes them unambiguous.
     """
-    text = _and_a_half(text)
+    text = _fortnights(_and_a_half(text))
     if _NUMBER_WORD_RE.search(text) is None:
         return text  # nothing to convert (and text2num's pass over a long message is not free)
     from text_to_num import alpha2digit
@@ -2597,6 +2611,27 @@ def _extract(text: str) -> Extraction:
         ambiguous=s.ambiguous,
         matched=s.matched,
     )
+
+
+_UNIT_ONLY_RE = _c(
+    r"^\W*(?:(?:sorry|oops|no|correction)\W+)?(?:it'?s\s+|that'?s\s+|that\s+was\s+|in\s+|i\s+meant\s+)?"
+    r"(lbs?|pounds?|kgs?|kilos?|kilograms?|stones?|st)\b(?:\s*,?\s*not\s+(?:kgs?|kilos?|lbs?|pounds?|stones?))?"
+    r"(?:\W+(?:sorry|thanks|oops|my\s+bad))?\W*$")
+_BARE_WEIGHT_RE = _c(r"\bweigh(?:s|ing|ed|t(?:\s+is|\s+of)?)?\s*:?\s*(?:about\s+|around\s+|~\s*)?"
+                     r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])(?!\s*(?:kg|kilo|lb|pound|st\b|stone))")
+
+
+def unit_followup(text: str, history: list[str]) -> str | None:
+    """'lb, not kg - sorry' after 'weighs 154': the weight restated with its unit ('154 lb'), else None."""
+    m = _UNIT_ONLY_RE.match(text or "")
+    if m is None or not history:
+        return None
+    weight = _BARE_WEIGHT_RE.search(history[-1])
+    if weight is None:
+        return None
+    unit = m.group(1).lower()
+    unit = "lb" if unit.startswith(("lb", "pound")) else "stone" if unit.startswith("st") else "kg"
+    return f"weight {weight.group(1)} {unit}"
 
 
 def extract(text: str) -> Extraction:

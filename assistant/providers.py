@@ -13,7 +13,7 @@ from typing import Protocol
 from core import Decision
 
 from .answer import GuardEvent, Mode
-from .extract import Extraction, extract
+from .extract import Extraction, extract, unit_followup
 
 __all__ = ["OfflineProvider", "Provider", "provider_from_env"]
 
@@ -41,8 +41,10 @@ class OfflineProvider:
     model: str | None = None
 
     def understand(self, question: str, history: list[str]) -> tuple[Extraction, list[GuardEvent]]:
-        """Rule-based extraction."""
-        return extract(question), []
+        """Rule-based extraction; a message that only names a unit applies it to the last message's bare weight
+        ("weighs 154" then "lb, not kg - sorry")."""
+        unit = unit_followup(question, history)
+        return extract(unit if unit is not None else question), []
 
     def explain(self, question: str, answer_text: str,
                 decisions: list[Decision]) -> tuple[str | None, list[GuardEvent]]:

@@ -91,6 +91,7 @@ NAMED_STEROIDS: tuple[tuple[str, Potency, str], ...] = (
     (r"diprolene|ultravate", "super_high", "augmented betamethasone / halobetasol, class 1"),
     (r"lidex|topicort", "high", "fluocinonide / desoximetasone, class 2"),
     (r"elocon", "medium", "mometasone, class 2–4 by vehicle (medium at least)"),
+    (r"kenacort|aristocort|tac", "medium", "triamcinolone acetonide (TAC), class 3–5 (medium at 0.1%)"),
     (r"betnovate|valisone", "medium", "betamethasone valerate, class 3–5"),
     (r"cutivate", "medium", "fluticasone, class 3–5"),
     (r"locoid|westcort", "medium", "hydrocortisone butyrate / valerate, class 4–5"),

@@ -294,3 +294,17 @@ def test_heldout3_conversations(messages: tuple[str, ...], expected: dict[str, A
 def test_a_bare_number_after_a_proposed_dose_is_another_amount(first: str, field: str, value: float) -> None:
     _, turn = _run(first, "what about 6?")
     assert getattr(turn, field) == value and turn.drug == "cyclosporine"
+
+
+def test_time_on_it_with_only_a_topical_in_the_conversation_is_the_topical_trial() -> None:
+    conv = Conversation()
+    conv.update(extract("5 wks of TAC 0.1% bd, BSA 25, IGA 4, 40F, good adherence. eligible for dupi?"))
+    turn = conv.update(extract("correction, she's only been on it 4 days"))
+    assert turn.facts["topical_trial_days"] == 4 and "weeks_on_treatment" not in turn.facts
+
+
+def test_time_on_it_with_a_current_agent_stays_time_on_that_agent() -> None:
+    conv = Conversation()
+    conv.update(extract("on dupilumab, 4 weeks of mometasone before it"))
+    turn = conv.update(extract("she's been on it 10 weeks"))
+    assert turn.facts.get("weeks_on_treatment") == 10

@@ -1556,3 +1556,40 @@ def test_an_acceptable_option_while_pregnant_is_a_pregnancy_safety_question() ->
 def test_blind9l_reading_families(text: str, check: Any) -> None:
     e = extract(text)
     assert check(e), (e.drug, e.intent, e.facts, e.matched)
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    ("Mrs Patel, 38, 70kg, refractory AD. Methotrexate?", {"age_years": 38, "weight_kg": 70}),  # title, name, age
+    ("Surprise pregnancy, 8 weeks. She's on Adbry", {"pregnancy_or_planning": True}),
+    ("an unplanned pregnancy, MMF?", {"pregnancy_or_planning": True}),
+    ("She's frightened of 'steroid damage' so uses a tiny smear", {"steroid_phobia": True}),
+    ("a fortnight of hydrocortisone cream, BSA 20", {"topical_trial_days": 14}),      # a duration
+    ("two fortnights of mometasone", {"topical_trial_days": 28}),
+    ("5 wks of TAC 0.1% bd, BSA 25", {"topical_trial_days": 35, "topical_potency": "medium"}),  # TAC: triamcinolone
+])
+def test_blind9m_reading_families(text: str, facts: dict[str, Any]) -> None:
+    got = extract(text).facts
+    assert {k: got.get(k) for k in facts} == facts
+
+
+def test_every_fortnight_stays_a_schedule() -> None:
+    e = extract("dupilumab 300 every fortnight ok?")
+    assert e.requested_frequency == "every_2_weeks" and "topical_trial_days" not in e.facts
+
+
+def test_keep_it_going_in_pregnancy_is_a_safety_question() -> None:
+    assert extract("Surprise pregnancy, 8 weeks. She's on Adbry - keep the tralokinumab going?").intent \
+        == "adverse_effects"
+
+
+@pytest.mark.parametrize(("text", "history", "restated"), [
+    ("lb, not kg - sorry", ["ciclosporin dose range for him? 58yo man, weighs 154"], "weight 154 lb"),
+    ("kg", ["she weighs about 60"], "weight 60 kg"),
+    ("lb, not kg", ["ciclosporin dose for a 70 kg man"], None),  # the weight had a unit: nothing to restate
+    ("lb", [], None),                                             # no earlier message
+    ("what about 80 kg?", ["weighs 154"], None),                  # not a unit alone
+])
+def test_a_unit_alone_restates_the_last_bare_weight(text: str, history: list[str], restated: str | None) -> None:
+    from assistant.extract import unit_followup
+
+    assert unit_followup(text, history) == restated
