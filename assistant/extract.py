@@ -375,7 +375,8 @@ _AGE_PT_RE = _c(
 )
 _CHILD_WORD_RE = _c(r"\b(?:child(?:ren)?|kids?|pediatric|paediatric|peds|teens?|teenager|adolescents?|baby|babies|"
                     r"toddlers?|infants?|boy|girl|son|daughter)\b")
-_AGE_GROUP_RE = _c(
+_AGE_GROUP_RE = _c(  # never "no plans for children", "wants kids": children wished for are not the patient
+    r"(?<!plans\sfor\s)(?<!plan\sfor\s)(?<!wants\s)(?<!want\s)(?<!have\s)(?<!having\s)(?<!more\s)"
     r"\b(adults?|grown[\s-]up|child(?:ren)?|kids?|pediatric|paediatric|peds|teens?|teenager|adolescents?)\b"
 )
 _TIMEPOINTS_RE = _c(
@@ -568,6 +569,7 @@ _PREG_FALSE_RE = _c(
     r"negative\s+(?:urine\s+|serum\s+)?(?:pregnancy|hcg)(?:\s+test)?|"
     r"not\s+pregnant|no\s+(?:plans?\s+(?:for|of)\s+)?pregnancy|not\s+(?:planning|trying)\s+(?:a\s+|to\s+)?"
     r"(?:pregnancy|conceive|get\s+pregnant|a\s+family|(?:a|another)\s+baby)|post[\s-]?menopausal|"
+    r"no\s+plans?\s+(?:for|of)\s+(?:children|kids|a\s+baby|a\s+family|pregnancy)|(?:she'?s|she\s+is|is)\s+not\s+planning|"
     r"(?:post|s/p|status\s+post|after\s+(?:a|her))[\s-]*(?:total\s+)?hysterectomy|had\s+a\s+(?:total\s+)?hysterectomy|"
     r"family\s+(?:is\s+)?complete)\b"
 )
@@ -1071,7 +1073,7 @@ _GESTATION_AFTER_RE = _c(r"\s*(?:pregnant|gestation\w*|along|into\s+(?:the\s+|he
 _OF_TOPICAL_AFTER_RE = _c(r"\s+(?:of|with|on)\s+(?:[\w%.-]+\s+){0,3}?(?:" + _STEROID_ALT
                           + r"|topical\s+steroids?|tcs|topicals?|(?:steroid\s+)?(?:creams?|ointments?))\b")
 _OTHER_COURSE_AFTER_RE = _c(
-    r"\s*(?:later\b|late\b|overdue\b|early\b|on\b(?=\s*,)|(?:of|on)\s+(?:oral\s+|po\s+|iv\s+|systemic\s+)?(?:"
+    r"\s*(?:later\b|late\b|overdue\b|early\b|post[\s-]?partum\b|postnatal\b|post[\s-]?natal\b|on\b(?=\s*,)|(?:of|on)\s+(?:oral\s+|po\s+|iv\s+|systemic\s+)?(?:"
     + _ABX_NAMES_EARLY
     + r"|antibiotics?|abx|antivirals?|acyclovir|aciclovir|valacyclovir|valaciclovir|famciclovir)\b)")
 _PRECAUTION_WORDS = (r"just\s+in\s+case|as\s+a\s+precaution|precaution\w*|pre-?emptive\w*|"
@@ -1214,7 +1216,8 @@ _FOLLOW_UP_RE = _c(
 _HYPOTHETICAL_RE = _c(r"\b(?:what\s+if|if\s+(?:she|he|they|the\s+(?:patient|pt)|pt)\s+(?:were|was|had|weighed)|"
                       r"suppose|supposing|hypothetically|say\s+(?:she|he|they)\s+(?:were|was))\b")
 _CORRECTION_RE = _c(r"\b(?:actually|sorry|correction|i\s+mean|i\s+meant|typo|rather|not\s+\d)\b")
-_NEW_PATIENT_RE = _c(r"\b(?:new|another|different|next|separate)\s+(?:patient|pt|case)\b")
+# never "I mixed her up with another patient", "confused him with a different case": a correction of this patient
+_NEW_PATIENT_RE = _c(r"(?<!with\s)\b(?:new|another|different|next|separate)\s+(?:patient|pt|case)\b")
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -2619,6 +2622,24 @@ _UNIT_ONLY_RE = _c(
     r"(?:\W+(?:sorry|thanks|oops|my\s+bad))?\W*$")
 _BARE_WEIGHT_RE = _c(r"\bweigh(?:s|ing|ed|t(?:\s+is|\s+of)?)?\s*:?\s*(?:about\s+|around\s+|~\s*)?"
                      r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])(?!\s*(?:kg|kilo|lb|pound|st\b|stone))")
+
+
+_MEANT_RE = _c(r"^\W*(?:(?:sorry|oops|correction|apologies)\W+)?(?:i\s+)?meant\s+(?<![\d.])(\d+(?:\.\d+)?)\s*,?\s*"
+               r"(?:not|instead\s+of|rather\s+than)\s+(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])\W*$")
+
+
+def correction_followup(text: str, history: list[str]) -> str | None:
+    """'sorry, I meant 52 not 72' after a message with one 72: that message again with 52 (the same question, with
+    the number corrected), else None (no earlier message, or the number is not there exactly once)."""
+    m = _MEANT_RE.match(text or "")
+    if m is None or not history:
+        return None
+    new, old = m.group(1), m.group(2)
+    spots = list(re.finditer(rf"(?<![\d.]){re.escape(old)}(?![\d.])", history[-1]))
+    if len(spots) != 1:
+        return None
+    a, b = spots[0].span()
+    return history[-1][:a] + new + history[-1][b:]
 
 
 def unit_followup(text: str, history: list[str]) -> str | None:

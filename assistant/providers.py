@@ -13,7 +13,7 @@ from typing import Protocol
 from core import Decision
 
 from .answer import GuardEvent, Mode
-from .extract import Extraction, extract, unit_followup
+from .extract import Extraction, correction_followup, extract, unit_followup
 
 __all__ = ["OfflineProvider", "Provider", "provider_from_env"]
 
@@ -41,10 +41,10 @@ class OfflineProvider:
     model: str | None = None
 
     def understand(self, question: str, history: list[str]) -> tuple[Extraction, list[GuardEvent]]:
-        """Rule-based extraction; a message that only names a unit applies it to the last message's bare weight
-        ("weighs 154" then "lb, not kg - sorry")."""
-        unit = unit_followup(question, history)
-        return extract(unit if unit is not None else question), []
+        """Rule-based extraction. A message that only corrects the last one is read as that message restated:
+        "sorry, I meant 52 not 72" (the number replaced), "lb, not kg - sorry" (the bare weight given its unit)."""
+        restated = correction_followup(question, history) or unit_followup(question, history)
+        return extract(restated if restated is not None else question), []
 
     def explain(self, question: str, answer_text: str,
                 decisions: list[Decision]) -> tuple[str | None, list[GuardEvent]]:

@@ -308,3 +308,23 @@ def test_time_on_it_with_a_current_agent_stays_time_on_that_agent() -> None:
     conv.update(extract("on dupilumab, 4 weeks of mometasone before it"))
     turn = conv.update(extract("she's been on it 10 weeks"))
     assert turn.facts.get("weeks_on_treatment") == 10
+
+
+def test_i_meant_52_not_72_asks_the_last_question_again_with_the_number_corrected() -> None:
+    from assistant.pipeline import Assistant
+
+    bot, conv = Assistant(audit=None), Conversation()
+    first = bot.ask("72 y/o on rinvoq 15 mg, poor response after 16 wks, eGFR 70, 75kg. can we go up to 30?", conv)
+    assert first.verdict == "dont"  # 72: 15 mg only
+    again = bot.ask("sorry, I meant 52 not 72", conv)
+    assert again.facts["age_years"] == 52 and again.verdict == "go"
+    assert any(d.verdict == "escalation_allowed" for d in again.decisions)
+
+
+def test_mixed_up_with_another_patient_corrects_this_one() -> None:
+    conv = Conversation()
+    conv.update(extract("33F, 64 kg, planning a pregnancy later this year. MTX 15 weekly?"))
+    turn = conv.update(extract("Sorry, I mixed her up with another patient. She's NOT planning - has a Mirena coil "
+                               "and no plans for children."))
+    assert turn.facts["pregnancy_or_planning"] is False and turn.facts["weight_kg"] == 64
+    assert "age_group" not in turn.facts  # "no plans for children" is not a child patient

@@ -1593,3 +1593,16 @@ def test_a_unit_alone_restates_the_last_bare_weight(text: str, history: list[str
     from assistant.extract import unit_followup
 
     assert unit_followup(text, history) == restated
+
+
+@pytest.mark.parametrize(("text", "history", "restated"), [
+    ("sorry, I meant 52 not 72", ["72 y/o on rinvoq, go to 30?"], "52 y/o on rinvoq, go to 30?"),
+    ("I meant 60, not 70", ["70 kg man, cyclosporine dose?"], "60 kg man, cyclosporine dose?"),
+    ("meant 52 not 72", ["72 yo, 72 kg"], None),        # the number twice: which one is meant is not guessed
+    ("meant 52 not 72", ["45 yo"], None),               # not there at all
+    ("sorry, I meant 52 not 72", [], None),
+])
+def test_i_meant_x_not_y_restates_the_last_message(text: str, history: list[str], restated: str | None) -> None:
+    from assistant.extract import correction_followup
+
+    assert correction_followup(text, history) == restated
