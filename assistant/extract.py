@@ -290,6 +290,7 @@ _DURATION_RE = _c(
 _UK_DURATION_RE = _c(
     r"(?<![\d./])(\d{1,3})\s*/\s*(52)(?![\d/])"
     r"|\b(?:for|x|after|over|past|last|since|within)\s+(?<![\d./])(\d{1,2})\s*/\s*(12|7)(?![\d/])"
+    r"|(?<![\d./])(?!24\s*/\s*7)(\d{1,2})\s*/\s*(12|7)(?![\d/])(?=\s+of\s)"  # "5/7 of Elocon", never "24/7"
 )
 _UK_UNITS = {"52": "weeks", "12": "months", "7": "days"}
 _MAX_DURATIONS = 64  # durations classified per message; more only occur in pathological input
@@ -550,7 +551,8 @@ _PREG_TRUE_RE = _c(
     # "as of yesterday's positive pregnancy test, is expecting"
     # "her urine hCG came back positive", "UPT +ve", "positive beta-hCG"
     r"positive\s+(?:urine\s+|serum\s+|home\s+)?(?:pregnancy\s+test|(?:beta[\s-]?|b-?|β-?)?hcg|upt)|"
-    r"(?:pregnancy\s+test|(?:beta[\s-]?|b-?|β-?)?hcg|upt)\s+(?:test\s+)?(?:was\s+|is\s+|came\s+(?:back\s+)?|"
+    r"(?:pregnancy\s+test|(?:beta[\s-]?|b-?|β-?)?hcg|upt)\s+(?:test\s+)?(?:(?:this|last|yesterday|today|on)\s+"
+    r"(?:\w+\s+){0,2}?)?(?:was\s+|is\s+|came\s+(?:back\s+)?|"
     r"returned\s+|now\s+)?(?:positive|\+ve|\+)|"
     r"(?:she|who|patient|pt)\b[^.;?!\n]{0,40}?\bis\s+expecting(?=\s*[?.!,;]|\s*$))\b"
     r"|" + _EXPECTING + r"|" + _GESTATION_RE.pattern + r"|" + _GRAVIDA
@@ -578,6 +580,7 @@ _ADHERENCE_ADV = (
 )
 _USE_VERB = r"used|uses|using|applied|applies|applying"
 _NONADHERENT_RE = _c(
+    r"\bonly\s+(?:at|on|over)\s+(?:the\s+)?weekends?\b|\bweekends?\s+only\b|"
     r"\b(?:non[\s-]?adherent|non[\s-]?adherence|non[\s-]?compliant|non[\s-]?compliance|poor(?:ly)?\s+"
     r"(?:adherence|adherent|compliance|compliant)|not\s+(?:adherent|compliant)|not\s+(?:using|applying|putting\s+on)|"
     r"(?:isn'?t|aren'?t|wasn'?t|hasn'?t\s+been)\s+(?:using|applying)|"
@@ -928,6 +931,7 @@ _TOPIC_WORD_RE = _c(
 
 # intents
 _DOSE_WORDS_RE = _c(
+    r"(?<![a-z])mg/kg\b|"  # "6mg/kg/day": the number runs into the unit
     r"\b(?:dos(?:e|es|ing|age)|how\s+much|how\s+many\s+(?:mg|milligrams|tablets|pills)|mg/kg|loading|"
     r"titrat\w*|start(?:ing)?\s+(?:him\s+|her\s+)?(?:at|on)\s+(?<![\d.])\d|max(?:imum)?\s+dose|strength|regimen|"
     r"how\s+often|reduc(?:e|ing|tion)(?!\s+(?:the\s+)?(?:staph\w*|s\.?\s*aureus|colonization|colonisation|bacteria\w*|"
@@ -1748,7 +1752,8 @@ def _ages(s: _State) -> None:
 
 def _durations(s: _State, has_current: bool) -> None:
     found = [(m, m.group(1) or m.group(2), m.group(3)) for m in _DURATION_RE.finditer(s.work)]
-    uk = [(m, m.group(1) or m.group(3), _UK_UNITS[m.group(2) or m.group(4)]) for m in _UK_DURATION_RE.finditer(s.work)]
+    uk = [(m, m.group(1) or m.group(3) or m.group(5), _UK_UNITS[m.group(2) or m.group(4) or m.group(6)])
+          for m in _UK_DURATION_RE.finditer(s.work)]
     if uk:
         found = sorted(found + uk, key=lambda f: f[0].start())
     if not found:

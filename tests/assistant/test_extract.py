@@ -1606,3 +1606,20 @@ def test_i_meant_x_not_y_restates_the_last_message(text: str, history: list[str]
     from assistant.extract import correction_followup
 
     assert correction_followup(text, history) == restated
+
+
+@pytest.mark.parametrize(("text", "check"), [
+    # "6mg/kg/day": the number runs into the unit, still a dose question compared with the range
+    ("Cyclosporin 6mg/kg/day for a 70 kg pt to get really rapid control?",
+     lambda e: e.intent == "dose" and e.requested_dose_mg_per_kg_day == 6),
+    # a positive test with a time in between
+    ("urine pregnancy test this morning was positive", lambda e: e.facts.get("pregnancy_or_planning") is True),
+    # "5/7 of Elocon": UK notation for five days, before "of"
+    ("GP here - 5/7 of Elocon so far, BSA 30%", lambda e: e.facts.get("topical_trial_days") == 5),
+    ("seen on 5/7 for review", lambda e: "topical_trial_days" not in e.facts),  # a date, not a duration
+    # applying only at weekends is not using it as prescribed
+    ("applying the triamcinolone 0.1% only at weekends", lambda e: e.facts.get("adherent") is False),
+])
+def test_blind9n_reading_families(text: str, check: Any) -> None:
+    e = extract(text)
+    assert check(e), (e.intent, e.facts, e.requested_dose_mg_per_kg_day)
