@@ -29,11 +29,14 @@ Merge rules (``Conversation.update``):
 * A bare unit-less number on a follow-up ("and 65?", ``Extraction.bare_number``) is an age when the previous
   on-topic turn stated an age and no other number, and the number is a plausible age (0–120); otherwise it is
   ignored. "63 yo … go to 30?" → "and if he were 64?" → "and 65?" reads 65 as the age.
+* After a ``needs_info`` answer (``awaiting``), a plain statement of facts with no question of its own answers it:
+  the pending question stays even when a fact word alone would suggest another topic ("68 kg, TPMT normal").
 * 'out_of_scope' turns change nothing: the previous question and facts stay for the next on-topic turn.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -56,6 +59,10 @@ EXCLUSIVE_GROUPS: tuple[tuple[str, ...], ...] = (
 """Fields stating the same thing in different ways; only the most recent statement is kept."""
 
 _PLAUSIBLE_AGE = (0.0, 120.0)
+# a sentence opening like a question asks something new even without its question mark
+_QUESTION_START_RE = re.compile(
+    r"\s*(?:what|which|how|when|why|who|where|can|could|should|shall|would|will|is|are|does|do|did|may|must|"
+    r"any|ok|okay|safe|start|switch|give|prescribe|dose|dosing|monitor\w*)\b", re.IGNORECASE)
 _CURRENT_DRUG_DEPENDENTS = ("current_dose_mg", "weeks_on_treatment", "inadequate_response")
 _INFECTION_GROUP = ("bacterial_superinfection", "eczema_herpeticum", "infection_signs")
 _TOPICS = frozenset(
@@ -160,6 +167,8 @@ class Conversation(BaseModel):
     """The numeric facts the last on-topic message stated (to read a bare "and 65?" that follows)."""
     questions: list[str] = Field(default_factory=list)
     """Earlier messages of this patient, oldest first (context for an LLM provider; at most ``MAX_HISTORY``)."""
+    awaiting: tuple[str, ...] = ()
+    """What the last answer asked for (its ``missing`` items when it was ``needs_info``), else empty."""
 
     def reset(self) -> None:
         """Forget everything (new patient, new chat)."""
@@ -170,6 +179,7 @@ class Conversation(BaseModel):
         self.turns = 0
         self.last_numeric = ()
         self.questions = []
+        self.awaiting = ()
 
     def remember(self, question: str) -> None:
         """Keep ``question`` as context for later turns (the most recent ``MAX_HISTORY`` only)."""
@@ -222,8 +232,23 @@ class Conversation(BaseModel):
         self.facts = facts
         return dict(new), tuple(removed)
 
-    def update(self, extraction: Extraction) -> Turn:
-        """Merge one message (see the module docstring for the rules) and return the resulting turn."""
+    def _answers_what_was_asked(self, e: Extraction, text: str | None) -> bool:
+        """After a ``needs_info`` answer, a plain statement of facts with no question of its own ("68 kg, 47 years
+        old, TPMT normal") supplies what was asked: the pending question stays, whatever topic a fact word such
+        as "TPMT" would suggest on its own."""
+        if not self.awaiting or text is None or not e.facts or self.intent is None:
+            return False
+        if e.intent in (None, "out_of_scope") or e.new_patient or e.hypothetical or e.override_attempt:
+            return False
+        if e.drug not in (None, self.drug) or e.requested_dose_mg is not None or e.escalation or e.start_request:
+            return False
+        return "?" not in text and not any(_QUESTION_START_RE.match(part) for part in re.split(r"[.;:!\n]", text))
+
+    def update(self, extraction: Extraction, text: str | None = None) -> Turn:
+        """Merge one message (see the module docstring for the rules) and return the resulting turn; ``text`` is
+        the message itself, used to tell a plain statement of facts from a new question."""
+        if self._answers_what_was_asked(extraction, text):
+            extraction = extraction.model_copy(update={"intent": None})
         not_carried: dict[str, Any] = {}
         if self._looks_like_another_patient(extraction):
             not_carried = dict(self.facts)
@@ -255,7 +280,8 @@ class Conversation(BaseModel):
             new_facts["topical_trial_days"] = round(weeks * 7)
         bare = extraction.bare_number
         if (bare is not None and extraction.intent is None and not new_facts and self.last_numeric == ("age_years",)
-                and "age_years" in self.facts and _PLAUSIBLE_AGE[0] < bare <= _PLAUSIBLE_AGE[1]):
+                and "age_years" in self.facts and _PLAUSIBLE_AGE[0] < bare <= _PLAUSIBLE_AGE[1]
+                and bare != self.requested_dose_mg):  # "go ahead with the 30?" names the dose asked about
             new_facts = {"age_years": int(bare) if bare == int(bare) else bare}  # "and 65?" after an age change
         elif bare is not None and extraction.intent is None and not new_facts and bare > 0 and (
                 self.requested_dose_mg_per_kg_day is not None or self.requested_dose_mg is not None):

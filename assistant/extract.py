@@ -443,6 +443,9 @@ _THEN_RE = _c(r"(?<![\d.])(\d+(?:\.\d+)?)(?:\s*mg\b)?[^.;?!\n]{0,40}?\bthen\s+(?
 _START_AT_RE = _c(r"\b(?:start\w*|begin\w*|initiat\w*|commenc\w*|kick\w*\s+off)\b[^.;?!\n]{0,40}?\bat\s+"
                   r"\d+(?:\.\d+)?\s*mg\b"
                   r"|\b(?:start|begin|initiate|commence)\s+(?:\w+\s+){0,2}?(?<![\d.])\d+(?:\.\d+)?\s*mg\b"
+                  # "starting him on two 15mg tablets" (never "started on 15 mg", a past start)
+                  r"|\b(?:start|starting|begin|beginning|initiate|initiating|commence|commencing)\s+"
+                  r"(?:(?:him|her|them|the\s+patient|pt)\s+)?on\s+(?:[\w.]+\s+){0,4}?(?<![\d.])\d+(?:\.\d+)?\s*mg\b"
                   r"|\bfrom\s+(?:day\s+(?:one|1)|the\s+(?:start|outset|beginning)|the\s+get[\s-]go)\b"
                   r"|\b(?:go|going|jump|jumping|start|starting)\s+straight\s+(?:to|at|in\s+at)\b|\bstraight\s+in\s+at\b"
                   r"|\bnever\s+(?:been\s+on|taken|had|tried)\b|\b(?:treatment|drug|jak)[\s-]naive\b|\bnew\s+start\b")
@@ -1217,6 +1220,10 @@ _FOLLOW_UP_RE = _c(
     r"this|the\s+(?:source|passage|quote|text|reference|guideline))|(?:which|what)\s+(?:passage|reference|section)|"
     r"sources?\s*\?|says\s+who)"
 )
+# a message that points back at the patient or the plan already under discussion
+_REFERENCE_FOLLOW_RE = _c(r"\b(?:him|her|he|she|they|them|the\s+(?:patient|pt)|go\s+ahead|proceed|the\s+same|"
+                          r"(?:that|this|the)\s+(?:dose|plan|one|increase|escalation|switch|regimen)|"
+                          r"the\s+(?<![\d.])\d+(?:\.\d+)?(?![\d.])(?:\s*mg)?)\b")
 _HYPOTHETICAL_RE = _c(r"\b(?:what\s+if|if\s+(?:she|he|they|the\s+(?:patient|pt)|pt)\s+(?:were|was|had|weighed)|"
                       r"suppose|supposing|hypothetically|say\s+(?:she|he|they)\s+(?:were|was))\b")
 _CORRECTION_RE = _c(r"\b(?:actually|sorry|correction|i\s+mean|i\s+meant|typo|rather|not\s+\d)\b")
@@ -1300,7 +1307,9 @@ def _clause(text: str, start: int, end: int, reach: int = 60) -> tuple[str, int]
 
 _TOPICAL_CONTEXT_RE = _c(
     r"\b(?:topicals?|tcs|tci|creams?|ointments?|lotions?|potency|potent|calcineurin|tacrolimus|pimecrolimus|"
-    r"protopic|elidel|emollients?|wet\s+wraps?|(?<!systemic\s)(?<!oral\s)(?:cortico)?steroids?|" + _STEROID_ALT + r")"
+    r"protopic|elidel|emollients?|wet\s+wraps?|(?<!systemic\s)(?<!oral\s)(?:cortico)?steroids?|"
+    # "applied daily as directed": how a topical was used (systemic agents are taken, injected or given)
+    r"appl(?:y|ied|ies|ying)|rubb(?:ed|ing)\s+in|" + _STEROID_ALT + r")"
 )
 _ON_TREATMENT_RE = _c(
     r"\b(?:on\s+(?:it|this|treatment|therapy|the\s+drug|the\s+biologic|the\s+jak)|treatment|therapy|systemic|biologic|"
@@ -1548,10 +1557,14 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
         break
     amounts: list[tuple[float, re.Match[str]]] = []
     tabs = _TABLETS_RE.search(s.work) if requested is None else None
+    if tabs is not None and tabs.group(5) and not _STRENGTH_GAP_RE.fullmatch(s.text, tabs.end(5), tabs.start(6)):
+        tabs = None  # "15 mg weekly, 6 tabs": a schedule (masked in the work text) sits between them
     if tabs is not None:
         # "six 2.5 mg methotrexate tablets once a week" is 15 mg a week: the count times the strength
-        count, strength = (tabs.group(1), tabs.group(2)) if tabs.group(1) else (tabs.group(3), tabs.group(4))
-        requested = _num(count) * _num(strength)
+        count, strength = ((tabs.group(1), tabs.group(2)) if tabs.group(1) else (tabs.group(3), tabs.group(4))
+                           if tabs.group(3) else (tabs.group(6), tabs.group(5)))
+        requested = _UNITS_WORDS.get(count.lower(), 0) * _num(strength) if count.isalpha() else \
+            _num(count) * _num(strength)
         s.matched.append(f"requested_dose:{tabs.group(0).strip()} = {fmt_number(requested)} mg")
         s.consume(tabs)
     for m in _DOSE_RE.finditer(s.work):
@@ -1666,9 +1679,19 @@ _LOADING_AFTER_RE = _c(r"\s*(?:s\.?c\.?\s+|subcut\w*\s+|sq\s+)?(?:loading|load|i
 _LOADING_BEFORE_RE = _c(r"\b(?:loading|load|initial|first)\s+(?:dose\s+)?(?:(?:him|her|them)\s+)?"
                         r"(?:of\s+|with\s+(?:a\s+|one\s+)?(?:single\s+)?)?$")
 _STRENGTH_AFTER_RE = _c(r"\s*(?:[a-z]+\s+)?(?:tablets?|tabs?|pills?|capsules?|caps)\b")
+# a count of tablets: digits or a small number word ("two 15mg rinvoq tablets")
+_COUNT = r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_UNIT_FORMS = r"(?:tablets?|tabs?|pills?|capsules?|caps)"
 _TABLETS_RE = _c(
-    r"(?<![\d.])(\d{1,2})\s*(?:x|×|\*)?\s*(\d+(?:\.\d+)?)\s*mg\s+(?:[a-z]+\s+){0,2}?(?:tablets?|tabs?|pills?|capsules?|caps)\b"
-    r"|(?<![\d.])(\d{1,2})\s+(?:tablets?|tabs?|pills?|capsules?)\s+(?:of\s+)?(?:[a-z]+\s+){0,1}?(\d+(?:\.\d+)?)\s*mg\b")
+    r"(?<![\d.])\b" + _COUNT + r"(?:\s*(?:x|×|\*)\s*|\s+)(\d+(?:\.\d+)?)\s*mg\s+(?:[a-z]+\s+){0,2}?"
+    + _UNIT_FORMS + r"\b"
+    r"|(?<![\d.])\b" + _COUNT + r"\s+" + _UNIT_FORMS + r"\s+(?:of\s+)?(?:[a-z]+\s+){0,1}?(\d+(?:\.\d+)?)\s*mg\b"
+    # the strength first, then the count: "100 mg caps - 2 caps BD", "2.5 mg, 10 tabs every Sunday"
+    r"|(?<![\d.])(\d+(?:\.\d+)?)\s*mg\s*(?:(?:[a-z]+\s+)?" + _UNIT_FORMS + r"\b)?\s*[-–—,:;(]?\s*"
+    r"(?:take\s+|taking\s+)?(?<![\d.])\b" + _COUNT + r"\s*(?:x\s*)?" + _UNIT_FORMS + r"\b")
+# what may stand between a strength and its count: "100 mg caps - 2 caps", "2.5 mg, 10 tabs"
+_STRENGTH_GAP_RE = _c(r"\s*mg\s*(?:(?:[a-z]+\s+)?(?:tablets?|tabs?|pills?|capsules?|caps)\b)?\s*[-–—,:;(]?\s*"
+                      r"(?:take\s+|taking\s+)?")
 _BARE_PROPOSED_RE = _c(r"(?:[,.;:—–]\s*|\s-\s*|\b(?:or|maybe|try|then|to)\s+)(?<![\d.])(\d{1,4})(?![\d.])\s*(?=\?)")
 _CURRENT_BEFORE_RE = _c(r"\b(?:on|taking|from|currently|been\s+on|using|respond\w*\s+to|response\s+to|failing|failed|"
                         r"after)\s+(?:[a-z]+\s+){0,2}$")
@@ -2274,6 +2297,10 @@ def _intent(
             return None, None, True  # only modifies the previous turn
         if s.facts and not _GENERAL_RE.search(text) and (_UPDATE_RE.search(text) or "?" not in text):
             return None, None, True  # "actually her latest eGFR came back 24": a new fact for the same question
+        if not on_topic and words <= 16 and _REFERENCE_FOLLOW_RE.search(text):
+            # "back to him as he actually is - go ahead with the 30?": it speaks of the patient or the plan of the
+            # previous turn; with no previous turn the conversation finds no question and the gate decides
+            return None, None, True
         if not on_topic:
             return "out_of_scope", None, False
         return "general", None, follow

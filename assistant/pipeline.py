@@ -175,7 +175,7 @@ class Assistant:
         conv = conversation if conversation is not None else Conversation()
         extraction, guard = self.provider.understand(question, list(conv.questions))
         trial = conv.model_copy(deep=True)  # merge on a copy: invalid facts must not replace valid ones
-        turn = trial.update(extraction)
+        turn = trial.update(extraction, question)
         try:
             facts = parse_facts(turn.facts)
         except InvalidFactsError as exc:
@@ -186,7 +186,9 @@ class Assistant:
                               answer="I can't use these values, so nothing was decided: "
                                      + "; ".join(problems) + ". Please correct them and ask again.")
         _adopt(conv, trial, question, keep_facts=turn.hypothetical)  # a hypothetical leaves the stored facts
-        return self._answer(question, turn, extraction, facts, guard)
+        answer = self._answer(question, turn, extraction, facts, guard)
+        conv.awaiting = tuple(answer.missing) if answer.status == "needs_info" else ()
+        return answer
 
     def _answer(self, question: str, turn: Turn, extraction: Extraction, facts: PatientFacts,
                 guard: list[GuardEvent]) -> Answer:

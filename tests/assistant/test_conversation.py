@@ -328,3 +328,35 @@ def test_mixed_up_with_another_patient_corrects_this_one() -> None:
                                "and no plans for children."))
     assert turn.facts["pregnancy_or_planning"] is False and turn.facts["weight_kg"] == 64
     assert "age_group" not in turn.facts  # "no plans for children" is not a child patient
+
+
+def _bot_run(*messages: str) -> list[Any]:
+    from assistant.pipeline import Assistant
+
+    bot, conv = Assistant(audit=None), Conversation()
+    return [bot.ask(m, conv) for m in messages]
+
+
+def test_facts_given_after_a_needs_info_answer_keep_the_pending_question() -> None:
+    asked, told = _bot_run("Azathioprine dose for her?", "68 kg, 47 years old, TPMT normal")
+    assert asked.status == "needs_info" and "weight" in asked.missing
+    assert told.intent == "dose" and any(d.rule_id == "DOSE-AZATHIOPRINE" and d.doses for d in told.decisions)
+
+
+def test_a_new_question_after_a_needs_info_answer_is_answered_as_asked() -> None:
+    _, told = _bot_run("Azathioprine dose for her?", "68 kg. What monitoring does she need")
+    assert told.intent == "monitoring"
+
+
+def test_a_hypothetical_then_back_to_the_patient_keeps_the_stored_age_and_the_dose() -> None:
+    *_, back = _bot_run(
+        "55M, eGFR 88, on Rinvoq 15 mg for 16 weeks with inadequate response. OK to step up to 30 mg daily?",
+        "And hypothetically, if he were 70?", "OK, back to him as he actually is - go ahead with the 30?")
+    assert back.facts["age_years"] == 55 and back.verdict == "go"  # "the 30" is the dose, not an age
+
+
+def test_days_corrected_to_weeks_clears_the_short_trial_block() -> None:
+    first, fixed = _bot_run("5 days of clobetasol, BSA 30%, IGA 4. Start methotrexate 15 mg weekly for this 50M?",
+                            "Sorry - 5 weeks, not 5 days. Applied daily as directed.")
+    assert first.verdict == "dont"
+    assert fixed.facts["topical_trial_days"] == 35 and not any(d.severity == "block" for d in fixed.decisions)

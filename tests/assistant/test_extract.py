@@ -1443,6 +1443,11 @@ def test_an_age_group_beside_an_age_only_when_they_agree(text: str, group: str |
     ("4 x 2.5mg MTX tabs weekly", 10),
     ("takes 10 tablets of 2.5 mg methotrexate weekly", 25),
     ("methotrexate 2.5 mg tablets, 15 mg weekly", 15),                # the strength alone, then the dose
+    ("ciclosporin 100 mg caps - 2 caps BD", 200),                      # the strength first, then the count
+    ("Tab. Methotrexate 2.5 mg, 10 tabs every Sunday", 25),             # the strength, a comma, the count
+    ("Starting him on two 15mg rinvoq tablets each morning", 30),       # the count as a word
+    ("ciclosporin 100 mg capsules twice daily", 100),                   # no count: "100" is not 10 x 0 mg
+    ("MTX 15 mg weekly, 6 tabs", 15),                                   # a schedule between: not a count
 ])
 def test_a_count_of_tablets_is_the_dose(text: str, mg: float) -> None:
     assert extract(text).requested_dose_mg == mg
@@ -1623,3 +1628,27 @@ def test_i_meant_x_not_y_restates_the_last_message(text: str, history: list[str]
 def test_blind9n_reading_families(text: str, check: Any) -> None:
     e = extract(text)
     assert check(e), (e.intent, e.facts, e.requested_dose_mg_per_kg_day)
+
+
+@pytest.mark.parametrize(("text", "start"), [
+    ("Starting him on two 15mg rinvoq tablets each morning", True),   # a start, said as "starting him on"
+    ("start her on upadacitinib 30 mg", True),
+    ("started on rinvoq 15 mg 16 weeks ago, 30 mg now?", False),       # a past start is not a starting dose
+])
+def test_a_start_on_an_amount_is_a_starting_dose(text: str, start: bool) -> None:
+    assert extract(text).start_request is start
+
+
+def test_how_a_topical_was_applied_is_not_the_systemic_schedule() -> None:
+    e = extract("Sorry - 5 weeks, not 5 days. Applied daily as directed.")
+    assert e.requested_frequency is None and e.facts["topical_trial_days"] == 35
+
+
+@pytest.mark.parametrize("text", [
+    "OK, back to him as he actually is - go ahead with the 30?",   # the patient and the dose of the last turn
+    "go ahead with the same plan",
+    "and for her?",
+])
+def test_a_message_pointing_back_at_the_patient_is_a_follow_up(text: str) -> None:
+    e = extract(text)
+    assert e.intent is None and e.follow_up
