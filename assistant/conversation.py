@@ -25,7 +25,9 @@ Merge rules (``Conversation.update``):
   like another patient: the earlier facts are not carried over (``Turn.not_carried``) and the answer says so.
 * ``new_patient`` ("new patient: …") drops all facts and the previous question before merging; with
   ``follow_up`` also set and no intent of its own ("new patient, 9 years old — same question") the previous
-  question (intent, drug, requested dose/frequency/escalation/pitfall) is kept and only the facts are dropped.
+  question (intent, drug, requested dose/frequency/escalation/pitfall) is kept and only the facts are dropped;
+  with ``follow_up`` and an intent of its own but no drug ("new patient: 9 yo, same drug - dose?") only the agent
+  is kept.
 * A bare unit-less number on a follow-up ("and 65?", ``Extraction.bare_number``) is an age when the previous
   on-topic turn stated an age and no other number, and the number is a plausible age (0–120); otherwise it is
   ignored. "63 yo … go to 30?" → "and if he were 64?" → "and 65?" reads 65 as the age.
@@ -262,6 +264,8 @@ class Conversation(BaseModel):
             if keep:  # "new patient, 9 years old — same question": the question stays, the facts go
                 (self.intent, self.drug, self.requested_dose_mg, self.requested_frequency, self.escalation,
                  self.pitfall) = question
+            elif extraction.follow_up and extraction.drug is None:
+                self.drug = question[1]  # "new patient: 9 yo, same drug - dose?": only the agent stays
         if extraction.intent == "out_of_scope":
             changed: dict[str, Any] = {}
             removed: tuple[str, ...] = ()

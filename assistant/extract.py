@@ -682,7 +682,7 @@ _BARRIER_RES = (
         # "coverage for dupi/JAKs denied", "PA for Rinvoq was rejected"
         r"(?:coverage|insurance|prior\s+auth(?:ori[sz]ation)?|pa)\s+(?:for|of)\s+[^.;:!?\n]{1,40}?\s+(?:was\s+|were\s+|"
         r"got\s+|has\s+been\s+|have\s+been\s+)?(?:denied|rejected|declined|refused)|"
-        r"unaffordable|too\s+expensive|cost[\s-]prohibitive|no\s+(?:health\s+)?insurance|uninsured|(?:prior\s+auth"
+        r"unaffordable|(?:not|isn'?t|aren'?t|is\s+not|are\s+not)\s+(?:affordable|funded)|no\s+funding|too\s+expensive|cost[\s-]prohibitive|no\s+(?:health\s+)?insurance|uninsured|(?:prior\s+auth"
         r"(?:orization)?|pa)\s+(?:was\s+|got\s+|has\s+been\s+)?(?:denied|rejected|declined)|denied\s+by\s+insurance|(?:isn'?t|aren'?t|is\s+not|are\s+not)\s+covered|(?:coverage|copay|co-pay)\s+(?:denied|too\s+"
         r"high))\b"), "unaffordable"),
     (_c(r"\b(?:not\s+available|unavailable|(?:isn'?t|aren'?t|is\s+not|are\s+not)\s+available|no\s+access\s+to|"
@@ -919,6 +919,8 @@ _AD_SECONDARY_BEFORE_RE = _c(
 _CREATIVE_RE = _c(
     r"\b(?:write|compose|give\s+me|tell\s+me|make\s+up|generate)\s+(?:me\s+)?(?:a\s+|an\s+|some\s+)?(?:\w+\s+)?"
     r"(?:poem|song|story|joke|essay|limerick|haiku|rap|code|script|function|program|sql|recipe)\b"
+    # "write me a script for prednisone": a script is a prescription when a medicine follows
+    r"(?!\s+(?:for|of)\s+(?:\w+\s+){0,2}?(?:" + _ALIAS_ALT + r")(?![a-z0-9]))"
 )
 _NONMED_RE = _c(
     r"\b(?:weather|forecast|rain(?:ing)?|sunny|poem|song|joke|recipe|python|javascript|java|sql|code|coding|"
@@ -1203,6 +1205,8 @@ _BARE_NUMBER_RE = _c(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)" + _NO_UNIT + r"(?![\w%])")
 _CORRECTED_RE = _c(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:%|kg|lbs?|yo|y/o)?\s*[,(-]?\s*(?:not|instead\s+of|rather\s+than)\s+"
                    r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])")
 _SAME_QUESTION_RE = _c(r"\bsame\s+(?:question|q|query|thing|request)\b")
+_SAME_DRUG_RE = _c(r"\b(?:same|that|this)\s+(?:drug|agent|med|meds|medication|medicine|treatment|biologic|jak|one)\b"
+                   r"|\b(?:also|too)\s+on\s+it\b|\bon\s+it\s+too\b")
 
 _GENERAL_RE = _c(
     r"\b(?:tell\s+me\s+(?:about|more)|what\s+(?:is|are)|what'?s|info(?:rmation)?\s+(?:on|about)|explain|describe|"
@@ -1562,7 +1566,8 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
     if tabs is not None:
         # "six 2.5 mg methotrexate tablets once a week" is 15 mg a week: the count times the strength
         count, strength = ((tabs.group(1), tabs.group(2)) if tabs.group(1) else (tabs.group(3), tabs.group(4))
-                           if tabs.group(3) else (tabs.group(6), tabs.group(5)))
+                           if tabs.group(3) else (tabs.group(6), tabs.group(5)) if tabs.group(5)
+                           else (tabs.group(8), tabs.group(7)))
         requested = _UNITS_WORDS.get(count.lower(), 0) * _num(strength) if count.isalpha() else \
             _num(count) * _num(strength)
         s.matched.append(f"requested_dose:{tabs.group(0).strip()} = {fmt_number(requested)} mg")
@@ -1688,7 +1693,10 @@ _TABLETS_RE = _c(
     r"|(?<![\d.])\b" + _COUNT + r"\s+" + _UNIT_FORMS + r"\s+(?:of\s+)?(?:[a-z]+\s+){0,1}?(\d+(?:\.\d+)?)\s*mg\b"
     # the strength first, then the count: "100 mg caps - 2 caps BD", "2.5 mg, 10 tabs every Sunday"
     r"|(?<![\d.])(\d+(?:\.\d+)?)\s*mg\s*(?:(?:[a-z]+\s+)?" + _UNIT_FORMS + r"\b)?\s*[-–—,:;(]?\s*"
-    r"(?:take\s+|taking\s+)?(?<![\d.])\b" + _COUNT + r"\s*(?:x\s*)?" + _UNIT_FORMS + r"\b")
+    r"(?:take\s+|taking\s+)?(?<![\d.])\b" + _COUNT + r"\s*(?:x\s*)?" + _UNIT_FORMS + r"\b"
+    # "MTX 2.5mg tabs x 10": the count after a times sign (never "20 mg x 5 days", a course)
+    r"|(?<![\d.])(\d+(?:\.\d+)?)\s*mg\s*(?:[a-z]+\s+)?" + _UNIT_FORMS + r"\s*(?:x|×|\*)\s*(\d{1,2})(?![\d.])"
+    r"(?!\s*(?:days?|d\b|weeks?|wks?|months?|times|/))")
 # what may stand between a strength and its count: "100 mg caps - 2 caps", "2.5 mg, 10 tabs"
 _STRENGTH_GAP_RE = _c(r"\s*mg\s*(?:(?:[a-z]+\s+)?(?:tablets?|tabs?|pills?|capsules?|caps)\b)?\s*[-–—,:;(]?\s*"
                       r"(?:take\s+|taking\s+)?")
@@ -2094,10 +2102,17 @@ _SET_ASIDE_BEFORE_RE = _c(r"\b(?:failed|after|tried|off|stopped|intolerant\s+(?:
                           r"no\s+(?:prior\s+|previous\s+)?(?:history\s+of|hx\s+of))\s+(?:on\s+)?(?:the\s+)?(?:any\s+)?$")
 
 
+# "failed topicals and dupilumab", "tried TCS, tacrolimus, then dupi": the last item of a list of what failed
+_SET_ASIDE_LIST_BEFORE_RE = _c(r"\b(?:failed|tried|stopped|intolerant\s+(?:of|to)|allergic\s+to)\s+"
+                               r"(?:[\w%-]+(?:\.\d+)?\s*(?:,\s*|\s+and\s+|\s+or\s+|\s*/\s*|\s*&\s*)){1,3}"
+                               r"(?:then\s+|later\s+)?(?:the\s+|on\s+)?$")
+
+
 def _set_aside(text: str, pos: int, surface: str) -> bool:
     """'dupilumab denied', 'failed methotrexate': an agent named as ruled out, not one in play for this patient."""
     return (_SET_ASIDE_AFTER_RE.match(text, pos + len(surface)) is not None
-            or _SET_ASIDE_BEFORE_RE.search(text, max(0, pos - 25), pos) is not None)
+            or _SET_ASIDE_BEFORE_RE.search(text, max(0, pos - 25), pos) is not None
+            or _SET_ASIDE_LIST_BEFORE_RE.search(text, max(0, pos - 60), pos) is not None)
 
 
 def _named_pitfalls(text: str) -> list[PitfallTopic]:
@@ -2616,6 +2631,9 @@ def _extract(text: str) -> Extraction:
     if same_question:
         intent, follow = None, True  # "new patient on X, 30 yo — same question": only the facts are new
         s.matched.append("same question")
+    same_drug = not same_question and new_patient and drug is None and _SAME_DRUG_RE.search(text) is not None
+    if same_drug:  # "new patient: 9 yo, same drug - dose?": a new patient, a new question, the previous agent
+        s.matched.append("same drug")
     bare = None
     if intent is None and follow and not s.facts and drug is None and requested is None and len(text) <= 60:
         numbers = _BARE_NUMBER_RE.findall(s.work)
@@ -2640,7 +2658,7 @@ def _extract(text: str) -> Extraction:
         override_attempt=override is not None,
         hypothetical=_HYPOTHETICAL_RE.search(text) is not None,
         correction=_CORRECTION_RE.search(text) is not None,
-        follow_up=(follow and not new_patient) or same_question,
+        follow_up=(follow and not new_patient) or same_question or same_drug,
         new_patient=new_patient,
         bare_number=bare,
         ambiguous=s.ambiguous,
@@ -2672,6 +2690,30 @@ def correction_followup(text: str, history: list[str]) -> str | None:
         return None
     a, b = spots[0].span()
     return history[-1][:a] + new + history[-1][b:]
+
+
+_MEANT_BARE_RE = _c(r"^\W*(?:(?:sorry|oops|correction|apologies|typo|my\s+bad)\W+)*(?:i\s+)?(?:meant|mean)\s+"
+                    r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])(?:\W+(?:sorry|thanks|oops|my\s+bad))?\W*$")
+_ANY_NUMBER_RE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
+
+
+def bare_correction_followup(text: str, history: list[str]) -> str | None:
+    """'sorry, I meant 13' after '11yo, 50kg, upa dose?': that message again with the number nearest in size
+    replaced (11, not 50), else None (no earlier message, or no number clearly nearer than the others)."""
+    m = _MEANT_BARE_RE.match(text or "")
+    if m is None or not history:
+        return None
+    new = float(m.group(1))
+    if new <= 0:
+        return None
+    spots = [(abs(math.log(float(n.group(0)) / new)), n.span()) for n in _ANY_NUMBER_RE.finditer(history[-1])
+             if float(n.group(0)) > 0]
+    spots.sort()
+    # the nearest within a factor of two, and clearly nearer than the next one: otherwise it is a guess
+    if not spots or spots[0][0] > math.log(2) or (len(spots) > 1 and spots[1][0] < 2 * spots[0][0] + 0.1):
+        return None
+    a, b = spots[0][1]
+    return history[-1][:a] + m.group(1) + history[-1][b:]
 
 
 def unit_followup(text: str, history: list[str]) -> str | None:

@@ -13,7 +13,7 @@ from typing import Protocol
 from core import Decision
 
 from .answer import GuardEvent, Mode
-from .extract import Extraction, correction_followup, extract, unit_followup
+from .extract import Extraction, bare_correction_followup, correction_followup, extract, unit_followup
 
 __all__ = ["OfflineProvider", "Provider", "provider_from_env"]
 
@@ -42,9 +42,14 @@ class OfflineProvider:
 
     def understand(self, question: str, history: list[str]) -> tuple[Extraction, list[GuardEvent]]:
         """Rule-based extraction. A message that only corrects the last one is read as that message restated:
-        "sorry, I meant 52 not 72" (the number replaced), "lb, not kg - sorry" (the bare weight given its unit)."""
-        restated = correction_followup(question, history) or unit_followup(question, history)
-        return extract(restated if restated is not None else question), []
+        "sorry, I meant 52 not 72" or "I meant 13" (the number replaced), "lb, not kg - sorry" (the bare weight
+        given its unit)."""
+        restated = (correction_followup(question, history) or bare_correction_followup(question, history)
+                    or unit_followup(question, history))
+        if restated is None:
+            return extract(question), []
+        # the restated message is a correction of this patient, never another patient with a new age
+        return extract(restated).model_copy(update={"correction": True}), []
 
     def explain(self, question: str, answer_text: str,
                 decisions: list[Decision]) -> tuple[str | None, list[GuardEvent]]:

@@ -360,3 +360,23 @@ def test_days_corrected_to_weeks_clears_the_short_trial_block() -> None:
                             "Sorry - 5 weeks, not 5 days. Applied daily as directed.")
     assert first.verdict == "dont"
     assert fixed.facts["topical_trial_days"] == 35 and not any(d.severity == "block" for d in fixed.decisions)
+
+
+def test_i_meant_13_corrects_the_number_nearest_in_size() -> None:
+    child, fixed = _bot_run("11yo, 50kg, upa dose?", "sorry, I meant 13")
+    assert child.verdict == "dont"
+    assert fixed.facts == {"age_years": 13, "weight_kg": 50} and fixed.verdict == "go"
+    assert "another patient" not in fixed.answer  # a correction, not a new patient
+
+
+def test_i_meant_with_two_numbers_as_near_is_not_guessed() -> None:
+    from assistant.extract import bare_correction_followup
+
+    assert bare_correction_followup("I meant 13", ["12 yo, 14 kg"]) is None   # 12 and 14 are as near as each other
+    assert bare_correction_followup("I meant 13", ["11yo, 50kg"]) == "13yo, 50kg"
+
+
+def test_a_new_patient_on_the_same_drug_is_asked_about_that_drug() -> None:
+    adult, child = _bot_run("35M, 80 kg, dupilumab dose?", "new patient: 9 yo, same drug - dose?")
+    assert adult.verdict == "go"
+    assert child.drug == "dupilumab" and child.status == "not_covered" and child.facts == {"age_years": 9}

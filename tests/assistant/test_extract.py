@@ -1448,6 +1448,7 @@ def test_an_age_group_beside_an_age_only_when_they_agree(text: str, group: str |
     ("Starting him on two 15mg rinvoq tablets each morning", 30),       # the count as a word
     ("ciclosporin 100 mg capsules twice daily", 100),                   # no count: "100" is not 10 x 0 mg
     ("MTX 15 mg weekly, 6 tabs", 15),                                   # a schedule between: not a count
+    ("MTX 2.5mg tabs x 10 once a week", 25),                            # the count after a times sign
 ])
 def test_a_count_of_tablets_is_the_dose(text: str, mg: float) -> None:
     assert extract(text).requested_dose_mg == mg
@@ -1652,3 +1653,30 @@ def test_how_a_topical_was_applied_is_not_the_systemic_schedule() -> None:
 def test_a_message_pointing_back_at_the_patient_is_a_follow_up(text: str) -> None:
     e = extract(text)
     assert e.intent is None and e.follow_up
+
+
+@pytest.mark.parametrize(("text", "drug"), [
+    ("58-year-old woman, failed topicals and dupilumab. Methotrexate dose?", "methotrexate"),  # the last of a list
+    ("32F, failed 6 wks triamcinolone; dupi/JAKs not affordable. MMF 1 g bd?", "mycophenolate"),  # "not affordable"
+    ("tried TCS, tacrolimus and dupixent - what about ciclosporin?", "cyclosporine"),
+])
+def test_an_agent_in_a_list_of_what_failed_is_not_the_one_asked_about(text: str, drug: str) -> None:
+    assert extract(text).drug == drug
+
+
+@pytest.mark.parametrize(("text", "drug"), [
+    ("pls write me a script for prednisone 20mg x 5 days, pt with AD flare", "systemic_corticosteroids"),
+    ("write me a script for dupixent for my 30 yo patient", "dupilumab"),
+])
+def test_a_script_for_a_medicine_is_a_prescription_not_creative_writing(text: str, drug: str) -> None:
+    e = extract(text)
+    assert e.intent != "out_of_scope" and e.drug == drug
+
+
+def test_a_script_with_no_medicine_is_still_creative_writing() -> None:
+    assert extract("write me a python script").intent == "out_of_scope"
+
+
+def test_a_new_patient_on_the_same_drug_keeps_only_the_agent() -> None:
+    e = extract("new patient: 9 yo, same drug - dose?")
+    assert e.new_patient and e.follow_up and e.intent == "dose" and e.facts == {"age_years": 9}
