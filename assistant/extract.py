@@ -462,22 +462,43 @@ _AREAS = (
 _AREA_WORD = r"(?:hands?|palms?|fingers?|face|facial|eyelids?|periorbital|high[\s-]impact\s+(?:areas?|sites?|regions?))"
 _AREA_LIST = _AREA_WORD + r"(?:\s*(?:/|,|\bor\b|\band\b|\bnor\b)\s*" + _AREA_WORD + r"){0,3}"
 _NO_AREAS_RE = _c(
-    r"\b(?:no|not|without|never|nothing\s+(?:on|of)|none\s+(?:on|of)|spar(?:es|ing|ed))\s+(?:any\s+|the\s+|her\s+|his\s+)?"
+    r"\b(?:no|not|without|never|nothing\s+(?:on|of)|none\s+(?:on|of)|spar(?:es|ing|ed))\s+"
+    r"(?:(?:on|in|involving|affecting)\s+)?(?:any\s+|the\s+|her\s+|his\s+|my\s+|their\s+|your\s+)?"
     r"(?:involvement\s+(?:of|on)\s+(?:the\s+)?)?"
     + _AREA_LIST + r"(?:\s+(?:involvement|involved|lesions?|disease|eczema))?\b"
     r"|\b" + _AREA_LIST + r"\s+(?:are\s+|is\s+|were\s+|all\s+)?(?:spared|clear|uninvolved|not\s+involved|unaffected)\b"
 )
 _SLEEP_TRUE_RE = _c(
-    r"\b(?:can'?t\s+sleep|cannot\s+sleep|can\s+not\s+sleep|unable\s+to\s+sleep|not\s+sleeping|(?:wak(?:ing|es|e)|"
+    r"\b(?:can'?t\s+sleep|cannot\s+sleep|can\s+not\s+sleep|unable\s+to\s+sleep|not\s+sleeping|(?:isn'?t|aren'?t|wasn'?t|"
+    r"hasn'?t\s+been|haven'?t\s+been)\s+sleeping|(?:wak(?:ing|es|e)|"
     r"woken|up)\s+(?:up\s+)?(?:at|during\s+the)\s+night|nocturnal\s+(?:waking|awakenings?)|night[\s-]*time\s+"
     r"wak\w*|sleep\s+(?:loss|disruption|disturbance|deprivation|is\s+(?:poor|terrible|disrupted))|"
     r"(?:losing|loses|lose|lost)\s+sleep|insomnia|keeps?\s+(?:her|him|them)\s+(?:up|awake)|poor\s+sleep|"
     r"sleepless|disrupted\s+sleep|(?:doesn'?t|does\s+not|don'?t)\s+sleep|"
     # "wakes 4-5 times every night scratching", "up all night scratching"
     r"wak(?:es|ing|e)\s+(?:up\s+)?[^.;?!\n]{0,25}?(?:\b(?:every|each|a|per)\s+|/|x/|x\s+a\s+)night|(?:up|awake)\s+all\s+"
-    r"night)\b"
+    r"night|"
+    # "awake half the night scratching", "up most nights", "hasn't slept properly in months", "sleep is wrecked"
+    r"(?:up|awake|scratching)\s+(?:half|most|much|part)\s+(?:of\s+)?the\s+night|(?:up|awake|scratching)\s+(?:most|many|"
+    r"several|some|every|all)\s+nights?|(?:hasn'?t|has\s+not|haven'?t|have\s+not|hadn'?t|had\s+not|not|never)\s+"
+    r"(?:slept|sleeping)\s+(?:properly|well|much|through|normally|a\s+full\s+night)|(?:can'?t|cannot|unable\s+to)\s+"
+    r"(?:get\s+to|fall)\s+(?:sleep|asleep)|sleep\s+(?:is\s+|has\s+been\s+)?(?:shot|wrecked|ruined|awful|bad|broken|"
+    r"fragmented))\b"
 )
-_SLEEP_FALSE_RE = _c(r"\b(?:sleep(?:s|ing)?\s+(?:well|fine|ok|normally)|no\s+sleep\s+(?:issues|problems|disruption))\b")
+_SLEEP_FALSE_RE = _c(
+    r"(?<!not\s)(?<!n't\s)(?<!never\s)(?<!isn't\s)\b(?:sleep(?:s|ing)?\s+(?:is\s+|was\s+)?(?:well|fine|ok|okay|normally|normal|good|undisturbed|unaffected|not\s+"
+    r"(?:really\s+)?(?:affected|disturbed|disrupted|an\s+issue))|sleeps?\s+through(?:\s+the\s+night)?|no\s+"
+    r"(?:sleep(?:ing)?\s+(?:issues|problems|disruption|disturbance|trouble|loss|difficult\w*)|(?:trouble|problems?|"
+    r"difficulty)\s+sleeping|night[\s-]*time\s+waking|nocturnal\s+waking))\b")
+# "doesn't really affect my sleep or my life", "not interfering with her sleep": a negated verb of impact and the
+# list of what it does not affect (each object read: sleep -> sleep_disruption, life/work -> qol_impaired)
+_IMPACT_OBJ = (r"(?:(?:her|his|my|their|your|the\s+patient'?s)\s+)?(?:sleep|(?:daily\s+|social\s+|everyday\s+)?life|"
+               r"quality\s+of\s+life|qol|work|day(?:s|\s+to\s+day)?|mood)")
+_NEG_IMPACT_RE = _c(
+    r"\b(?:doesn'?t|does\s+not|don'?t|do\s+not|isn'?t|is\s+not|not|never|without)\s+(?:really\s+|much\s+|"
+    r"significantly\s+|particularly\s+|at\s+all\s+)?(?:affect\w*|impact\w*|disturb\w*|disrupt\w*|interfer\w*\s+with|"
+    r"bother\w*|ruin\w*)\s+" + _IMPACT_OBJ + r"(?:\s*(?:,|\bor\b|\band\b|\bnor\b)\s*" + _IMPACT_OBJ + r"){0,3}"
+    r"(?:\s+(?:much|at\s+all|really))?\b")
 _QOL_TRUE_RE = _c(
     r"\b(?:dlqi\s+(?:is\s+)?(?:very\s+)?high|(?:poor|impaired|reduced|low|terrible|bad|awful)\s+(?:quality\s+of\s+life|qol)|(?:quality\s+of\s+life|qol)"
     r"\s+(?:is\s+|very\s+|severely\s+|significantly\s+|badly\s+){0,2}(?:poor|impaired|affected|terrible|bad|low|"
@@ -497,7 +518,8 @@ _PSYCHO_RE = _c(
     r"(?:significant|major|big|huge|severe|real)\s+psychosocial|psychological(?:ly)?\s+(?:impact|distress|burden|toll|hit)|"
     r"(?:quit|lost|left|losing|quitting)\s+(?:her|his|their|a|the)\s+job|ashamed|shame|avoids?\s+(?:going\s+out|"
     r"people|friends|social\w*)|"
-    r"depress(?:ed|ion)|anxious|anxiety|socially\s+(?:isolated|withdrawn)|withdrawn|embarrass(?:ed|ment)|"
+    r"depress(?:ed|ion)|anxious|anxiety|socially\s+(?:isolated|withdrawn)|withdrawn|withdraw(?:ing|s)?\s+from\s+"
+    r"(?:friends|people|family|social\w*|school|work)|isolating\s+(?:herself|himself|themselves)|embarrass(?:ed|ment)|"
     r"bullied|self[\s-]conscious|stigma(?:tized)?|low\s+mood|(?:off|signed\s+off)\s+(?:work|sick)|"
     r"(?:can'?t|cannot|unable\s+to)\s+(?:work|go\s+to\s+(?:work|school))|missing\s+(?:work|school))\b"
 )
@@ -1931,6 +1953,12 @@ def _flags(s: _State, mentions: list[tuple[int, Drug, str]]) -> None:
     elif spared:
         s.fact("high_impact_areas", (), spared[0][2])
 
+    for m in _NEG_IMPACT_RE.finditer(text):
+        objects = m.group(0).lower()
+        if "sleep" in objects:
+            s.fact("sleep_disruption", False, m.group(0))
+        if re.search(r"\b(?:life|qol|work|days?|mood)\b", objects):
+            s.fact("qol_impaired", False, m.group(0))
     for field, true_re, false_re in (
         ("sleep_disruption", _SLEEP_TRUE_RE, _SLEEP_FALSE_RE),
         ("pregnancy_or_planning", _PREG_TRUE_RE, _PREG_FALSE_RE),

@@ -37,9 +37,12 @@ def severity_criteria(facts: PatientFacts) -> tuple[Criterion, list[Criterion]]:
     below = [c for c in numeric if c.status == "not_met"]
     if "met" in statuses:
         status = "met"
-    elif "unknown" not in statuses or (numeric[0].status == numeric[1].status == "not_met"):
-        # BSA and IGA (the markers both of the guideline's criteria name) below threshold, and nothing stated to
-        # qualify: the criteria are not met; what was not stated is named with the high-impact exception
+    elif "unknown" not in statuses or (numeric[0].status == numeric[1].status == "not_met") or (
+            "not_met" in (numeric[0].status, numeric[2].status) and facts.qol_impaired is False
+            and areas is not None and not areas and facts.sleep_disruption is False):
+        # BSA and IGA (the markers both of the guideline's criteria name) below threshold, or every marker a patient
+        # can report (extent or itch, quality of life, areas, sleep) below it, and nothing stated to qualify: the
+        # criteria are not met; what was not stated is named with the high-impact exception
         status = "not_met"
     else:
         status = "unknown"

@@ -182,6 +182,19 @@ FACTS: list[Case] = [
     ("on the other hand", {"absent": ["high_impact_areas"]}),
     ("can't sleep", {"facts": {"sleep_disruption": True}}),
     ("waking at night to scratch", {"facts": {"sleep_disruption": True}}),
+    # sleep said in everyday words, each way round
+    ("awake half the night scratching", {"has": {"sleep_disruption": True}}),
+    ("up most nights scratching", {"has": {"sleep_disruption": True}}),
+    ("hasn't slept properly in months", {"has": {"sleep_disruption": True}}),
+    ("she isn't sleeping well", {"has": {"sleep_disruption": True}}),
+    ("not sleeping well", {"has": {"sleep_disruption": True}}),  # 'sleeping well' negated: never 'sleeps fine'
+    ("sleeps through the night", {"has": {"sleep_disruption": False}}),
+    ("no trouble sleeping", {"has": {"sleep_disruption": False}}),
+    # a negated verb of impact and the list of what it spares: each object read
+    ("it doesn't really affect my sleep or my life", {"has": {"sleep_disruption": False, "qol_impaired": False}}),
+    ("not affecting work though", {"has": {"qol_impaired": False}, "absent": ["sleep_disruption"]}),
+    ("not on my hands or face", {"has": {"high_impact_areas": ()}}),
+    ("withdrawing from friends", {"has": {"psychosocial_impact": True}}),
     ("quality of life is poor", {"facts": {"qol_impaired": True}}),
     ("affects her quality of life", {"facts": {"qol_impaired": True}}),
     ("DLQI high", {"facts": {"qol_impaired": True}}),

@@ -62,6 +62,9 @@ def test_eligible_case(ask: Any) -> None:
         ({"adherent": False}, "not_yet"),  # nonadherence: not a true failure
         ({"adherent": None, "steroid_phobia": True}, "not_yet"),  # steroid phobia: educate first
         ({"adherent": True, "steroid_phobia": True}, "eligible"),  # phobia reported but regimen used
+        # everything a patient can report below threshold (extent, itch, QoL, areas, sleep), IGA not given
+        ({"bsa_percent": 3, "iga": None, "psychosocial_impact": None}, "not_yet"),
+        ({"bsa_percent": None, "iga": None, "pruritus_nrs": 2, "psychosocial_impact": None}, "not_yet"),
     ],
 )
 def test_eligibility_boundaries(ask: Any, change: Facts, expected: str) -> None:
@@ -90,13 +93,15 @@ def test_not_yet_says_why(ask: Any, change: Facts, reason: str) -> None:
     [
         ({"bsa_percent": None, "iga": None, "pruritus_nrs": None, "qol_impaired": None, "high_impact_areas": None,
           "sleep_disruption": None, "psychosocial_impact": None}, ("severity",)),  # no severity marker
-        ({"bsa_percent": 9, "iga": None}, ("severity",)),  # BSA below but IGA could still qualify
+        ({"bsa_percent": 9, "iga": None, "qol_impaired": None}, ("severity",)),  # BSA below; IGA or QoL could qualify
         ({"topical_trial_days": None}, ("topical_trial_days",)),  # duration unknown
         ({"topical_potency": None}, ("topical_potency",)),  # potency unknown
         ({"topical_potency": None, "topical_steroid": "unobtainium"}, ("topical_potency",)),  # unrecognised name
         ({"topical_trial_days": None, "adherent": None}, ("topical_trial_days", "adherent")),  # two unknowns
         ({"bsa_percent": 5, "iga": None, "pruritus_nrs": None, "qol_impaired": None, "high_impact_areas": None,
           "sleep_disruption": None, "psychosocial_impact": None}, ("severity",)),  # one score below: ask
+        ({"bsa_percent": 5, "iga": None, "high_impact_areas": None, "psychosocial_impact": None},
+         ("severity",)),  # extent, itch, QoL and sleep below, but the areas not stated: could still qualify
     ],
 )
 def test_unknowns_cannot_tell(ask: Any, change: Facts, missing: tuple[str, ...]) -> None:
