@@ -12,7 +12,7 @@ __all__ = ["AnswerStatus", "ContextPassage", "FactSource", "GuardEvent", "Answer
 
 AnswerStatus = Literal["answered", "needs_info", "not_covered", "out_of_scope", "refused"]
 Mode = Literal["offline", "openai"]
-FactSource = Literal["this message", "earlier", "panel", "model"]
+FactSource = Literal["this message", "earlier", "panel", "model", "derived"]
 
 
 class ContextPassage(BaseModel):
@@ -80,7 +80,8 @@ class Answer(BaseModel):
     missing: list[str] = Field(default_factory=list)
     """Facts needed to answer, when status is needs_info."""
     fact_sources: dict[str, FactSource] = Field(default_factory=dict)
-    """Where each fact in ``facts`` came from (this message, an earlier one, the patient panel, the model)."""
+    """Where each fact in ``facts`` came from (this message, an earlier one, the patient panel, the model, or derived
+    by the core from the others: a weight in kg from lb, severe renal impairment from an eGFR)."""
     mode: Mode = "offline"
     """offline or openai."""
     corpus_sha256: str

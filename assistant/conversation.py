@@ -53,7 +53,7 @@ MAX_HISTORY = 10
 """How many earlier messages a conversation keeps as context."""
 
 EXCLUSIVE_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("weight_kg", "weight_lb"),
+    ("weight_kg", "weight_lb", "weight_below_kg"),
     ("age_years", "age_at_least_years", "age_below_years"),
     ("egfr", "ckd_stage", "severe_renal_impairment"),
     ("topical_steroid", "topical_potency"),

@@ -223,6 +223,8 @@ _WEIGHT_KG_RE = _c(_N + r"\s*-?\s*(?:kgs?|kilograms?|kilos?)\b(?!\s*/\s*m)"  # n
                    # "kg 70", "Wt (kg): 64": the unit first (not "mg/kg 5", not "kg/m2")
                    r"|(?<![/\w])(?:kgs?|kilograms?)\s*[:=)]?\s*" + _N + r"(?!\.?\d|\s*(?:%|mg|kg|lb|/))")
 _WEIGHT_LB_RE = _c(_N + r"\s*-?\s*(?:lbs?|pounds?)\b")
+_WEIGHT_BELOW_RE = _c(r"\b(under|less\s+than|below|lighter\s+than|not\s+yet|<)\s*(\d+(?:\.\d+)?)\s*-?\s*"
+                      r"(kgs?|kilograms?|kilos?|lbs?|pounds?)\b(?!\s*/\s*m)")
 # "upadacitinib 15 -> 30", "from 15 to 30": a current dose and a proposed one
 _DOSE_UNITLESS_END = r"(?!\.?\d)(?!\s*(?:%|kg|kilo|lbs?\b|pounds?|weeks?|wks?|days?|months?|years?|yrs?|y/?o|visits?|" \
     r"times|mg\s*/\s*kg))"
@@ -1647,6 +1649,12 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
             s.matched.append(f"requested_dose:{m.group(0).strip()}")
             s.work = _mask(s.work, m.start(1), m.end(1))
 
+    for m in _WEIGHT_BELOW_RE.finditer(s.work):
+        # "under 40 kg" is a bound, never a weight of 40 kg (which would meet upadacitinib's ≥40 kg)
+        bound = _num(m.group(2))
+        s.fact("weight_below_kg", round(bound * LB_TO_KG, 2) if m.group(3).lower().startswith(("lb", "pound"))
+               else bound, m.group(0))
+        s.consume(m)
     for regex, field in ((_WEIGHT_KG_RE, "weight_kg"), (_WEIGHT_LB_RE, "weight_lb")):
         for m in regex.finditer(s.work):
             s.fact(field, _num(next(g for g in m.groups() if g is not None)), m.group(0))
@@ -2361,6 +2369,28 @@ _AGE_FLOOR_RE = _c(r"\b(?:over|older\s+than|above|past)\s+(\d{2,3})(?:\s*(?:year
                    r"(?!\s*(?:%|kg|lb|mg|ml|weeks?|days?|months?))")
 
 
+# "a child under 12", "younger than 12 years", "under the age of 12": an upper bound on the age (a bare "under 12"
+# only after a word for the patient, so "NRS under 7" or "under 40 kg" is never an age)
+_AGE_CEILING_RE = _c(
+    r"\b(?:(?:child|kid|boy|girl|son|daughter|toddler|patient|pt|aged?)\s+(?:is\s+|who\s+is\s+|still\s+)?"
+    r"(?:under|younger\s+than|below|less\s+than|not\s+yet)\s+(\d{1,3})(?:\s*(?:years?|yrs?|y/?o))?(?:\s+old)?|"
+    r"(?:under|younger\s+than|below|less\s+than)\s+(\d{1,3})\s*(?:years?|yrs?|y/?o)(?:\s+old|\s+of\s+age)?|"
+    r"(?:under|below)\s+the\s+age\s+of\s+(\d{1,3}))\b(?!\s*(?:%|kg|lb|mg|ml|weeks?|days?|months?))"
+)
+
+
+def _age_ceiling(s: _State) -> None:
+    """'a child under 12': an upper bound on the age (exclusive), only when no exact age or bound is given."""
+    if "age_below_years" in s.facts:
+        return
+    m = _AGE_CEILING_RE.search(s.work)
+    if m is not None:
+        value = _num(next(g for g in m.groups() if g))
+        if 0 < value <= 120:
+            s.fact("age_below_years", value, m.group(0))
+            s.consume(m)
+
+
 _ODD_NUMBER_RE = _c(r"(?<![\w.])(?:\d+(?:\.\d+)?e[+-]?\d+|0x[0-9a-f]+)(?![\w.])")
 _STONE_RE = _c(r"(?<![\d.])(\d+(?:\.\d+)?|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\s*"
                r"(?:stones?\b|st\b(?=\s*\d))(?:\s*(?:and\s+)?(\d+(?:\.\d+)?)\s*(?:lbs?|pounds?)\b)?")
@@ -2575,6 +2605,7 @@ def _extract(text: str) -> Extraction:
         after = _FREQ_RE.search(text, then.end())
         frequency = after.lastgroup if after else None
         s.matched.append(f"requested_dose:{then.group(0).strip()}")
+    _age_ceiling(s)  # before the exact ages: "under the age of 18" is never age 18
     _ages(s)
     _dob_age(s)
     _age_floor(s)

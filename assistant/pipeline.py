@@ -19,6 +19,7 @@ from core import (
     Rulebook,
     assess,
     build_rulebook,
+    derived_facts,
     parse_facts,
 )
 from corpus import Corpus, get_corpus
@@ -66,8 +67,9 @@ def _with_sources(problems: list[str], matched: list[str]) -> list[str]:
 
 
 def _fact_sources(turn: Turn, facts: PatientFacts) -> dict[str, FactSource]:
-    """Where each fact used came from: this message or an earlier one."""
-    return {k: "this message" if k in turn.changed else "earlier" for k in facts.known()}
+    """Where each fact used came from: this message, an earlier one, or derived by the core from the others."""
+    sources: dict[str, FactSource] = {k: "this message" if k in turn.changed else "earlier" for k in facts.known()}
+    return sources | dict.fromkeys(derived_facts(facts), "derived")
 
 
 def _shown(field: str, value: Any) -> str:
@@ -194,7 +196,8 @@ class Assistant:
                 guard: list[GuardEvent]) -> Answer:
         intent, drug = turn.intent, turn.drug
         context, abstain, retrieval_error = self._context(question)
-        common: dict[str, Any] = {"intent": intent, "drug": drug, "facts": facts.known(), "guard": guard,
+        common: dict[str, Any] = {"intent": intent, "drug": drug, "facts": facts.known() | derived_facts(facts),
+                                  "guard": guard,
                                   "understood": list(extraction.matched), "context": context}
         off_topic = intent == "out_of_scope" or (
             intent in (None, "general") and drug is None and not extraction.facts and abstain)

@@ -25,7 +25,8 @@ MISSING_LABELS: dict[str, str] = {
 FACT_LABELS: dict[str, str] = {
     "age_years": "age", "age_at_least_years": "age at least", "age_below_years": "age under", "age_group": "age group",
     "weight_kg": "weight (kg)",
-    "weight_lb": "weight (lb)", "egfr": "eGFR", "ckd_stage": "CKD stage", "severe_renal_impairment":
+    "weight_lb": "weight (lb)", "weight_below_kg": "weight under (kg)", "egfr": "eGFR", "ckd_stage": "CKD stage",
+    "severe_renal_impairment":
     "severe renal impairment", "bsa_percent": "BSA %", "iga": "IGA", "pruritus_nrs": "itch NRS",
     "qol_impaired": "quality of life impaired", "high_impact_areas": "high-impact areas",
     "topical_trial_days": "topical trial (days)", "topical_potency": "topical potency",

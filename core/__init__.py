@@ -10,7 +10,14 @@ Typical use::
 """
 
 from .catalog import RULES, QuoteRef, Rule
-from .classify import Classification, ckd_stage_for_egfr, classify_age, classify_potency, classify_renal
+from .classify import (
+    Classification,
+    ckd_stage_for_egfr,
+    classify_age,
+    classify_potency,
+    classify_renal,
+    derived_facts,
+)
 from .decision import (
     Citation,
     CoreResult,
@@ -70,6 +77,7 @@ __all__ = [
     "classify_age",
     "classify_potency",
     "classify_renal",
+    "derived_facts",
     "decide",
     "describe_validation_error",
     "drug_info",

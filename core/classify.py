@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from .facts import PatientFacts, Potency
+from .facts import LB_TO_KG, PatientFacts, Potency
 
 __all__ = [
     "KDIGO_BASIS",
@@ -20,6 +20,7 @@ __all__ = [
     "classify_age",
     "classify_potency",
     "classify_renal",
+    "derived_facts",
 ]
 
 RenalClass = Literal["not_severe", "severe", "kidney_failure"]
@@ -136,3 +137,16 @@ def classify_potency(facts: PatientFacts) -> Classification:
                 )
         return Classification(None, _POTENCY_BASIS, f"{facts.topical_steroid}: potency not recognised")
     return Classification(None, "no potency or named steroid given", "topical potency unknown")
+
+
+def derived_facts(facts: PatientFacts) -> dict[str, Any]:
+    """What the core derives from the facts given, for display beside them: the weight in kg from lb, and severe
+    renal impairment from an eGFR or CKD stage (KDIGO G4 and G5)."""
+    out: dict[str, Any] = {}
+    if facts.weight_kg is None and facts.weight_lb is not None:
+        out["weight_kg"] = round(facts.weight_lb * LB_TO_KG, 2)
+    if facts.severe_renal_impairment is None:
+        renal = classify_renal(facts)
+        if renal.value is not None:
+            out["severe_renal_impairment"] = renal.value != "not_severe"
+    return out

@@ -197,8 +197,12 @@ def _upa_population(facts: PatientFacts) -> tuple[Criterion, Criterion]:
         age = crit(name, "unknown", "age not given" if facts.age_group is None else "stated child, age not given")
     w = facts.weight_in_kg
     wname = f"weight ≥{fmt(min_kg)} kg"
-    weight = (crit(wname, "unknown", "weight not given") if w is None else
-              crit(wname, "met" if w >= min_kg else "not_met", f"weight {w:.4g} kg"))
+    bound = facts.weight_below_kg
+    if w is None:
+        weight = (crit(wname, "not_met", f"weight under {bound:g} kg") if bound is not None and bound <= min_kg
+                  else crit(wname, "unknown", "weight not given"))
+    else:
+        weight = crit(wname, "met" if w >= min_kg else "not_met", f"weight {w:.4g} kg")
     return age, weight
 
 
@@ -211,7 +215,8 @@ def _upadacitinib(book: Rulebook, facts: PatientFacts, q: Query) -> list[Decisio
     age_ok, weight_ok = _upa_population(facts)
     renal = classify_renal(facts)
     inputs = {"age_years": facts.age_years, "age_group": facts.age_group, "weight_kg": facts.weight_kg,
-              "weight_lb": facts.weight_lb, "egfr": facts.egfr, "ckd_stage": facts.ckd_stage,
+              "weight_lb": facts.weight_lb, "weight_below_kg": facts.weight_below_kg, "egfr": facts.egfr,
+              "ckd_stage": facts.ckd_stage,
               "severe_renal_impairment": facts.severe_renal_impairment, "current_dose_mg": facts.current_dose_mg,
               "inadequate_response": facts.inadequate_response}
     if facts.age_at_least_years is not None:

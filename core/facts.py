@@ -39,6 +39,7 @@ FACT_RANGES: dict[str, tuple[float, bool, float, str]] = {
     # 0.3 kg: below the smallest live newborn; "0.0001 kg" is a typo, not a patient (it gave "0-0 mg/day")
     "weight_kg": (0.3, True, 400, "kg"),
     "weight_lb": (0.7, True, round(400 / LB_TO_KG, 1), "lb"),
+    "weight_below_kg": (0.3, False, 401, "kg"),
     "egfr": (0, True, 200, "mL/min/1.73 m²"),
     "ckd_stage": (1, True, 5, ""),
     "bsa_percent": (0, True, 100, "%"),
@@ -74,6 +75,8 @@ class PatientFacts(BaseModel):
     """Body weight in kilograms (0.3-400)."""
     weight_lb: float | None = None
     """Body weight in pounds, when given in pounds; converted with 1 lb = 0.45359237 kg."""
+    weight_below_kg: float | None = None
+    """An upper bound on the weight, exclusive, when no exact weight is given ("under 40 kg" → 40)."""
     egfr: float | None = None
     """Estimated GFR in mL/min/1.73 m² (0–200)."""
     ckd_stage: int | None = None
@@ -175,6 +178,11 @@ class PatientFacts(BaseModel):
                 problems.append(
                     f"weight_kg {self.weight_kg:g} and weight_lb {self.weight_lb:g} disagree; give the weight once"
                 )
+        weight = self.weight_kg if self.weight_kg is not None else (
+            self.weight_lb * LB_TO_KG if self.weight_lb is not None else None)
+        if self.weight_below_kg is not None and weight is not None and weight >= self.weight_below_kg:
+            problems.append(f"weight {weight:g} kg is not below weight_below_kg {self.weight_below_kg:g}; give the "
+                            "weight once")
         if self.age_years is not None and self.age_group is not None:
             if (self.age_group == "adult") != (self.age_years >= 18):
                 problems.append(f"age_group '{self.age_group}' contradicts age_years {self.age_years:g}")

@@ -19,6 +19,7 @@ FIELD_LABELS: dict[str, str] = {
     "age_group": "Age group",
     "weight_kg": "Weight (kg)",
     "weight_lb": "Weight (lb)",
+    "weight_below_kg": "Weight under (kg)",
     "egfr": "eGFR (mL/min/1.73 m²)",
     "ckd_stage": "CKD stage (1-5)",
     "severe_renal_impairment": "Severe renal impairment",
@@ -58,7 +59,7 @@ MAIN_FIELDS: tuple[str, ...] = (
 
 _UNKNOWN = "unknown"
 _FALLBACK_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("weight_kg", "weight_lb"),
+    ("weight_kg", "weight_lb", "weight_below_kg"),
     ("egfr", "ckd_stage", "severe_renal_impairment"),
     ("topical_steroid", "topical_potency"),
 )

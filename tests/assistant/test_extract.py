@@ -253,6 +253,13 @@ FACTS: list[Case] = [
     ("I am 67, on rinvoq 15, can I go to 30?", {"has": {"age_years": 67}}),
     # ... but never a height or a gestation
     ("I'm 5'4 and 60 kg, dupi dose?", {"absent": ["age_years"]}),
+    # bounds are bounds, never the value: "under 40 kg" would otherwise meet upadacitinib's ≥40 kg
+    ("a child under 12, 42 kg", {"has": {"age_below_years": 12, "weight_kg": 42}}),
+    ("kid younger than 12 years", {"has": {"age_below_years": 12}}),
+    ("patient under the age of 18", {"has": {"age_below_years": 18}, "absent": ["age_years"]}),
+    ("NRS under 7, BSA under 10%", {"absent": ["age_below_years", "age_years"]}),  # not ages
+    ("13 year old under 40 kg", {"has": {"age_years": 13, "weight_below_kg": 40}, "absent": ["weight_kg"]}),
+    ("weighs less than 88 lb", {"has": {"weight_below_kg": 39.92}, "absent": ["weight_lb"]}),
     ("I'm 20 weeks pregnant", {"absent": ["age_years"]}),
 ]
 

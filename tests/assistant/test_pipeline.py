@@ -80,6 +80,29 @@ def test_json_contract_fields(assistant: Assistant) -> None:
     assert set(data["citations"][0]) == {"source", "passage_id", "quote", "refs"}
 
 
+@pytest.mark.parametrize(
+    ("question", "derived"),
+    [
+        ("cyclosporine dose for a 154 lb adult?", {"weight_kg": 69.85}),  # lb converted, shown in kg too
+        ("upadacitinib dose, 40M, eGFR 22?", {"severe_renal_impairment": True}),  # G4: severe
+        ("upadacitinib dose, 40M, eGFR 12?", {"severe_renal_impairment": True}),  # G5: worse than severe
+        ("upadacitinib dose, 40M, eGFR 30?", {"severe_renal_impairment": False}),  # G3b: not severe
+        ("upadacitinib dose, 40M, CKD stage 4?", {"severe_renal_impairment": True}),
+    ],
+)
+def test_derived_facts_are_shown_and_marked(assistant: Assistant, question: str, derived: dict[str, object]) -> None:
+    a = assistant.ask(question)
+    for key, value in derived.items():
+        assert a.facts[key] == value
+        assert a.fact_sources[key] == "derived"
+
+
+def test_stated_facts_are_never_marked_derived(assistant: Assistant) -> None:
+    a = assistant.ask("cyclosporine dose for a 70 kg adult with severe renal impairment?")
+    assert a.fact_sources["weight_kg"] == "this message"
+    assert a.fact_sources["severe_renal_impairment"] == "this message"
+
+
 def test_conversation_keeps_facts_and_changes_only_the_age(assistant: Assistant) -> None:
     conv = Conversation()
     first = assistant.ask("60 yo woman, eGFR 80, on upadacitinib 15 mg with inadequate response, go to 30?", conv)

@@ -31,6 +31,8 @@ ADULT_OK: Facts = {"age_years": 40, "weight_kg": 70, "egfr": 90}
         ({"age_years": 11, "weight_kg": 50}, "not_covered", "outside_population"),  # 11 years: below 12
         ({"age_years": 12, "weight_kg": 50}, "answered", None),  # 12 years: in population
         ({"age_years": 30, "weight_kg": 39.9}, "not_covered", "outside_population"),  # 39.9 kg: below 40
+        ({"age_years": 13, "weight_below_kg": 40}, "not_covered", "outside_population"),  # "under 40 kg"
+        ({"age_years": 13, "weight_below_kg": 30}, "not_covered", "outside_population"),  # "under 30 kg"
         ({"age_years": 30, "weight_kg": 40}, "answered", None),  # 40 kg: in population
         ({"age_years": 12, "weight_kg": 40}, "answered", None),  # both exactly at the limits
         ({"age_years": 30, "weight_lb": 88}, "not_covered", "outside_population"),  # 88 lb = 39.92 kg

@@ -57,6 +57,8 @@ FACT_FIELDS: dict[str, st.SearchStrategy[Any]] = {
     "age_group": st.sampled_from(("adult", "child")),
     "weight_kg": _ranged("weight_kg", (0.5, 39.9, 39.99, 40, 70, 400)),
     "weight_lb": _ranged("weight_lb", (1, 88, 88.2, 154, 881.8)),
+    # an upper bound ("under 40 kg"): 40 is the threshold it can settle
+    "weight_below_kg": _ranged("weight_below_kg", (30, 40, 40.01, 70, 401)),
     "egfr": _ranged("egfr", (0, 14.9, 15, 29, 29.99, 30, 59.9, 60, 89.9, 90, 200)),
     "ckd_stage": _ranged("ckd_stage", integer=True),
     "severe_renal_impairment": st.booleans(),
@@ -102,6 +104,8 @@ def _consistent(raw: dict[str, Any]) -> dict[str, Any]:
     d = dict(raw)
     if "weight_kg" in d:
         d.pop("weight_lb", None)  # one weight (lb-only patients still occur when kg is absent)
+    if "weight_kg" in d or "weight_lb" in d:
+        d.pop("weight_below_kg", None)  # a bound is only said when the weight is not known
     if "age_years" in d and "age_at_least_years" in d:
         d["age_at_least_years"] = min(d["age_at_least_years"], d["age_years"])
     if "age_below_years" in d:
