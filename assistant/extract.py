@@ -165,7 +165,7 @@ _DISTANT_PAST_AFTER_RE = _c(
 _WISH_ON_RE = _c(r"\b(?:keen|set|sold|fixated|focused|insistent|hooked)\s+on\s+$")
 _CURRENT_RE = _c(
     # "keen on dupilumab", "set on Rinvoq", "sold on the injection": a wish, not what the patient takes
-    r"\b(?:currently\s+on|currently\s+taking|been\s+on|started\s+on|maintained\s+on|stable\s+on|"
+    r"\b(?:currently\s+on|currently\s+taking|currently|presently|been\s+on|started\s+on|maintained\s+on|stable\s+on|"
     r"(?<!keen\s)(?<!set\s)(?<!sold\s)(?<!fixated\s)(?<!focused\s)(?<!insistent\s)(?<!hooked\s)(?<!dead\sset\s)on|"
     r"taking|takes|"
     r"take|using|"
@@ -214,7 +214,8 @@ _GOTO_RE = _c(
 )
 # "ok to give 30?" / "use 30 instead": a bare number right after give/use/try that ends the phrase
 _GIVE_RE = _c(
-    r"\b(?:give|giving|use|using|try|trying|prescribe|prescribing|wants?|wanting|would\s+like)\s+(?:(?:him|her|them|it)\s+)?"
+    r"\b(?:give|giving|use|using|try|trying|prescribe|prescribing|wants?|wanting|would\s+like|start|go)\s+"
+    r"(?:(?:him|her|them|it)\s+)?"
     + _N
     + r"(?=\s*(?:mg\b|[?.,;!]|$|\s+(?:instead|now|then|today|daily|once|please)\b))(?!\s*mg\s*/\s*kg)"
 )
@@ -447,7 +448,8 @@ _START_AT_RE = _c(r"\b(?:start\w*|begin\w*|initiat\w*|commenc\w*|kick\w*\s+off)\
                   r"|\b(?:start|begin|initiate|commence)\s+(?:\w+\s+){0,2}?(?<![\d.])\d+(?:\.\d+)?\s*mg\b"
                   # "starting him on two 15mg tablets" (never "started on 15 mg", a past start)
                   r"|\b(?:start|starting|begin|beginning|initiate|initiating|commence|commencing)\s+"
-                  r"(?:(?:him|her|them|the\s+patient|pt)\s+)?on\s+(?:[\w.]+\s+){0,4}?(?<![\d.])\d+(?:\.\d+)?\s*mg\b"
+                  r"(?:(?:him|her|them|the\s+patient|pt)\s+)?(?:straight\s+|directly\s+|right\s+)?on\s+(?:[\w.]+\s+){0,4}?"
+                  r"(?<![\d.])\d+(?:\.\d+)?\s*mg\b"
                   r"|\bfrom\s+(?:day\s+(?:one|1)|the\s+(?:start|outset|beginning)|the\s+get[\s-]go)\b"
                   r"|\b(?:go|going|jump|jumping|start|starting)\s+straight\s+(?:to|at|in\s+at)\b|\bstraight\s+in\s+at\b"
                   r"|\bnever\s+(?:been\s+on|taken|had|tried)\b|\b(?:treatment|drug|jak)[\s-]naive\b|\bnew\s+start\b")
@@ -773,7 +775,9 @@ _FREQ_RE = _c(
     r"(?<=mg)\s*(?:/\s*(?:week|wk)|per\s+week|a\s+week)\b|\b1\s*x\s*(?:weekly|a\s+week|/\s*week)\b|"
     r"\bq\s?(?:1\s?w|7\s?d)(?:ks?|ays)?\b|\bevery\s+7\s+days\b)"
     r"|(?P<daily>\bonce[\s-]+(?:a\s+|per\s+)?(?:daily|day)\b|\bsingle\s+(?:daily|morning|evening|nightly|night[\s-]?time)\s+"
-    r"dose\b|\bonce\s+(?:in\s+the\s+(?:morning|evening)|at\s+night|nightly)\b|\bdaily\b|\bevery\s+day\b|\beach\s+day\b|\bqd\b|"
+    r"dose\b|\bonce\s+(?:in\s+the\s+(?:morning|evening)|at\s+night|nightly)\b|"
+    # "the daily dose range", "total daily dose": a per-day amount asked about, not a once-daily schedule proposed
+    r"\bdaily\b(?!\s+(?:total|doses?|dosage|dosing|range|amount|max(?:imum)?|requirement|allowance|intake))|\bevery\s+day\b|\beach\s+day\b|\bqd\b|"
     r"\bq\.d\b|\bod\b|(?<=mg)\s*(?:/\s*day|per\s+day|a\s+day)\b|\bmane\b|\bnocte\b|\bq\s?24\s?h\b|"
     r"\b1\s*x\s*(?:daily|a\s+day|/\s*day)\b)"
     # "1500 mg tds", "three times a day": a schedule the guideline gives for none of its agents
@@ -2727,10 +2731,11 @@ def _extract(text: str) -> Extraction:
 
 _UNIT_ONLY_RE = _c(
     r"^\W*(?:(?:sorry|oops|no|correction)\W+)?(?:it'?s\s+|that'?s\s+|that\s+was\s+|in\s+|i\s+meant\s+)?"
-    r"(lbs?|pounds?|kgs?|kilos?|kilograms?|stones?|st)\b(?:\s*,?\s*not\s+(?:kgs?|kilos?|lbs?|pounds?|stones?))?"
-    r"(?:\W+(?:sorry|thanks|oops|my\s+bad))?\W*$")
+    r"(lbs?|pounds?|kgs?|kilos?|kilograms?|stones?|st)\b"
+    # "lb, not kg", "lb, sorry - not kg.", "pounds not kilos, my bad": the unit and any apology or negated unit
+    r"(?:\W+(?:sorry|thanks|oops|my\s+bad|not\s+(?:kgs?|kilos?|kilograms?|lbs?|pounds?|stones?)))*\W*$")
 _BARE_WEIGHT_RE = _c(r"\bweigh(?:s|ing|ed|t(?:\s+is|\s+of)?)?\s*:?\s*(?:about\s+|around\s+|~\s*)?"
-                     r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])(?!\s*(?:kg|kilo|lb|pound|st\b|stone))")
+                     r"(?<![\d.])(\d+(?:\.\d+)?)(?!\.?\d)(?!\s*(?:kg|kilo|lb|pound|st\b|stone))")
 
 
 _MEANT_RE = _c(r"^\W*(?:(?:sorry|oops|correction|apologies)\W+)?(?:i\s+)?meant\s+(?<![\d.])(\d+(?:\.\d+)?)\s*,?\s*"

@@ -110,8 +110,9 @@ _RULE_LIST: tuple[Rule, ...] = (
     _r("PRE-LYMPHOMA", "pre_systemic", None, "Rule out cutaneous lymphoma in refractory cases",
        ("before-systemic-2", "cutaneous lymphoma in refractory cases")),
     # the whole sentence: a fragment ("... before starting immunosuppression") reads out of its context
+    # systemic antibiotics are what the guideline reserves for exactly this: a documented superinfection
     _r("PRE-BACTERIAL-INFECTION", "pre_systemic", None, "Treat bacterial superinfection before systemic therapy",
-       _TREAT_INFECTIONS),
+       _TREAT_INFECTIONS, ("pitfalls-5", "reserve for documented bacterial superinfection")),
     _r("PRE-ECZEMA-HERPETICUM", "pre_systemic", None, "Treat eczema herpeticum before systemic therapy",
        _TREAT_INFECTIONS),
     _r("PRE-ADHERENCE", "pre_systemic", None, "Verify true topical failure versus nonadherence", _ADHERENCE),
