@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8501
 
-.PHONY: install run test lint typecheck pytest browser postgres index bench eval clean help
+.PHONY: install run test lint typecheck pytest browser postgres index bench eval learn clean help
 
 help:
 	@echo "make run    - install if needed, then open the adguide app on http://$(HOST):$(PORT)"
@@ -91,6 +91,10 @@ test: lint typecheck pytest eval
 
 index: install
 	$(BIN)/adguide index
+
+# retrain the retriever's learned term-passage model from the blind retrieval sets already scored at first run
+learn: install
+	$(BIN)/adguide eval learn
 
 bench: install
 	$(BIN)/python -m benchmarks

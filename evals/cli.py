@@ -214,3 +214,32 @@ def calibrate_cmd(
         mark = "  <- ABSTAIN_THRESHOLD" if abs(row.threshold - ABSTAIN_THRESHOLD) < 1e-9 else ""
         typer.echo(f"  threshold {row.threshold:.1f}: false abstain {row.false_abstain:.1%}, "
                    f"false answer {row.false_answer:.1%}{mark}")
+
+
+@eval_app.command("learn")
+def learn_cmd(
+    sets: Annotated[list[str] | None, typer.Argument(help="Retrieval sets to train on (default: evals.learn."
+                                                    "TRAINING_SETS, each already scored at its first run)")] = None,
+    alpha: Annotated[float, typer.Option("--alpha", min=0.001, help="Naive Bayes smoothing")] = 0.5,
+    check: Annotated[bool, typer.Option("--check", help="Only say whether the packaged model is up to date")] = False,
+) -> None:
+    """Train the retriever's learned term-passage model and write assistant/vocab/learned_retrieval.json."""
+    try:
+        from .learn import OUT, TRAINING_SETS, train_learned_model, write_learned_model
+    except ImportError as exc:  # pragma: no cover - scikit-learn is a development dependency
+        typer.echo(f"training needs scikit-learn ({exc}); install the dev extra: pip install -e '.[dev]'", err=True)
+        raise typer.Exit(2) from exc
+    from assistant.learned import load_learned_model
+
+    model = train_learned_model(sets or TRAINING_SETS, alpha=alpha)
+    if check:
+        current = load_learned_model(OUT.read_text(encoding="utf-8")) if OUT.is_file() else None
+        if current != model:
+            typer.echo(f"not ok: {OUT.name} is out of date; run `adguide eval learn`", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"ok: {OUT.name} matches a fresh training run")
+        return
+    path = write_learned_model(model)
+    cases = sum(model.trained_on.values())
+    typer.echo(f"wrote {path} ({cases} questions from {len(model.trained_on)} sets, {len(model.passages)} passages, "
+               f"{len(model.vocabulary)} terms)")
