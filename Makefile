@@ -80,7 +80,7 @@ eval: install
 	@# false abstains and false answers may not get worse; raise the baseline with --update-baseline
 	@mkdir -p runs/make-test
 	@for set in evals/retrieval_blind evals/retrieval_blind2 evals/retrieval_blind3 evals/retrieval_blind4 \
-	           evals/retrieval_offtopic evals/golden; do \
+	           evals/retrieval_blind5 evals/retrieval_offtopic evals/golden; do \
 	  out=runs/make-test/retrieval-$$(basename $$set).txt; \
 	  $(BIN)/adguide eval retrieval --set $$set --gate evals/retrieval_baseline.json --html $${out%.txt}.html > $$out \
 	    || { cat $$out; exit 1; }; \
