@@ -184,6 +184,17 @@ def test_evals_page_scores_retrieval_against_the_committed_baseline() -> None:
     assert metrics["False answer"].value == f"{baseline['false_answer']:.1%}"
 
 
+def test_evals_page_offers_every_gated_retrieval_set() -> None:
+    import json
+
+    from ui.pages.evals import RETRIEVAL_SETS
+
+    gated = json.loads(Path("evals/retrieval_baseline.json").read_text())
+    assert set(RETRIEVAL_SETS) == set(gated)  # a set added to the gate appears on the page with no second list
+    makefile = Path("Makefile").read_text()
+    assert all(name in makefile for name in gated)  # ... and make test scores each of them
+
+
 def test_evals_page_explains_a_missing_suite(tmp_path: Path) -> None:
     at = _run(_app().switch_page("pages/evals.py"))
     at.text_input(key="eval_suite").set_value(str(tmp_path / "nowhere"))
