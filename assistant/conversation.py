@@ -43,7 +43,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from core import Drug, Frequency, PitfallTopic, Query
+from core import ChecklistItem, Drug, Frequency, PitfallTopic, Query
 
 from .extract import Extraction, Intent
 
@@ -98,6 +98,8 @@ class Turn(BaseModel):
     """Further agents named (safety rules run for each)."""
     pitfall: PitfallTopic | None
     """Effective pitfall topic."""
+    checklist_item: ChecklistItem | None = None
+    """The checklist step asked about by itself, if any."""
     facts: dict[str, Any]
     """All accumulated facts after this message (raw, not validated)."""
     changed: dict[str, Any] = Field(default_factory=dict)
@@ -130,6 +132,7 @@ class Turn(BaseModel):
                 start_request=self.start_request,
                 pitfall=self.pitfall,
                 also_pitfalls=self.also_pitfalls,
+                checklist_item=self.checklist_item,
                 other_drugs=tuple(d for d in self.other_drugs if d != self.drug),
             )
         except ValidationError:
@@ -163,6 +166,8 @@ class Conversation(BaseModel):
     """Further pitfalls named with the last question."""
     pitfall: PitfallTopic | None = None
     """Last pitfall topic."""
+    checklist_item: ChecklistItem | None = None
+    """Last checklist step asked about by itself."""
     turns: int = 0
     """Messages merged since the last reset."""
     last_numeric: tuple[str, ...] = ()
@@ -202,6 +207,7 @@ class Conversation(BaseModel):
         self.start_request = False
         self.also_pitfalls = ()
         self.pitfall = None
+        self.checklist_item = None
 
     def _merge_facts(self, new: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
         """Apply the override and exclusivity rules; returns (changed, removed)."""
@@ -331,6 +337,7 @@ class Conversation(BaseModel):
             self.start_request = extraction.start_request
             self.also_pitfalls = tuple(extraction.also_pitfalls)
             self.pitfall = extraction.pitfall
+            self.checklist_item = extraction.checklist_item
         self.turns += 1
         return Turn(
             intent=self.intent,
@@ -343,6 +350,7 @@ class Conversation(BaseModel):
             start_request=self.start_request,
             also_pitfalls=self.also_pitfalls,
             pitfall=self.pitfall,
+            checklist_item=self.checklist_item,
             facts=dict(self.facts),
             changed=changed,
             removed=removed,

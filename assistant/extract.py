@@ -20,11 +20,11 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core import LB_TO_KG, Drug, Frequency, PatientFacts, PitfallTopic, Topic
+from core import LB_TO_KG, ChecklistItem, Drug, Frequency, PatientFacts, PitfallTopic, Topic
 from core.classify import NAMED_STEROIDS, classify_potency
 from core.drugs import DRUGS
 
-from .lexicon import AGE_DECADES, DECADE_PARTS, DRUG_ALIASES, OTHER_AGENTS
+from .lexicon import AGE_DECADES, CHECKLIST_CUES, DECADE_PARTS, DRUG_ALIASES, OTHER_AGENTS
 from .persons import other_person_spans
 
 __all__ = ["INTENTS", "Extraction", "Intent", "extract"]
@@ -58,6 +58,8 @@ class Extraction(BaseModel):
     """The proposed dose is meant as the starting dose ("start at 30 mg", "never been on it")."""
     also_pitfalls: list[PitfallTopic] = Field(default_factory=list)
     """Further named pitfalls (antihistamines for itch and prophylactic antibiotics in one message)."""
+    checklist_item: ChecklistItem | None = None
+    """A pre-systemic checklist step the message asks about by itself ("which allergens do I patch test?")."""
     pitfall: PitfallTopic | None = None
     """The pitfall asked about, when the intent is 'pitfalls'."""
     facts: dict[str, Any] = Field(default_factory=dict)
@@ -684,7 +686,8 @@ _LYMPHOMA_FALSE_RE = _c(
     r"\b(?:(?:lymphoma|ctcl)\s+(?:not\s+(?:yet\s+)?|hasn'?t\s+been\s+|has\s+not\s+been\s+)(?:ruled\s+out|excluded)|"
     r"(?:haven'?t|have\s+not|hasn'?t|not)\s+(?:yet\s+)?(?:ruled\s+out|excluded)\s+(?:cutaneous\s+)?(?:lymphoma|ctcl))\b"
 )
-_REFRACTORY_RE = _c(r"\b(?:refractory|recalcitrant|treatment[\s-]resistant)\b")
+_REFRACTORY_RE = _c(r"\b(?:refractory|recalcitrant|treatment[\s-]resistant|nothing\s+(?:touches|touched|works|worked|"
+                    r"helps|helped|has\s+(?:worked|helped))|failed\s+everything|resistant\s+to\s+everything)\b")
 _INADEQUATE_RE = _c(
     r"\b(?:not\s+respond(?:ing|ed)|no\s+(?:real\s+)?response|(?:still\s+)?not\s+(?:well\s+|adequately\s+)?controlled|"
     r"uncontrolled|poorly\s+controlled|not\s+under\s+control|(?:inadequate|insufficient|partial|poor|suboptimal|"
@@ -715,11 +718,15 @@ _BARRIER_RES = (
         r"can'?t\s+(?:get|obtain|access)|out\s+of\s+stock|shortage)\b"), "unavailable"),
     (_c(r"\b(?:contraindicated|contraindications?)\b"), "contraindicated"),
 )
-_PHOTO_WORD_RE = _c(r"\b(?:phototherapy|nb-?uvb|narrow[\s-]?band(?:\s+uvb)?|uvb|light\s+therapy|uv\s+therapy)\b")
+_PHOTO_WORD_RE = _c(r"\b(?:phototherapy|nb-?uvb|narrow[\s-]?band(?:\s+uvb)?|uvb|light\s+therapy|uv\s+therapy|"
+                    r"light\s+(?:unit|box|treatment|clinic|centre|center)|uv\s+booth)\b")
 _PHOTO_INACCESSIBLE_RE = _c(
     r"\b(?:not\s+(?:accessible|available|practical|an\s+option|feasible|possible)|inaccessible|unavailable|"
     r"impractical|no\s+access|too\s+far|can'?t\s+(?:get\s+to|attend|access|do|make)|lives?\s+(?:too\s+)?far|"
-    r"no\s+(?:nearby\s+)?(?:center|centre|clinic|unit))\b"
+    r"no\s+(?:nearby\s+)?(?:center|centre|clinic|unit)|"
+    # "the nearest unit is two hours away", "3 hrs away", "an hour's drive", "40 miles away"
+    r"(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|several|many)\s+(?:hours?|hrs?|h|miles?|km|kilomet(?:er|re)s?)"
+    r"(?:'?s)?\s+(?:away|drive|each\s+way|from\s+(?:her|his|their|home))|far\s+away)\b"
 )
 _PHOTO_TRIED_RE = _c(
     r"\b(?:tried|failed|did|had|completed|after|considered|underwent)\s+(?:a\s+course\s+of\s+)?(?:phototherapy|"
@@ -1162,6 +1169,9 @@ _PITFALL_RES: tuple[tuple[re.Pattern[str], PitfallTopic], ...] = (
         r"(?:severity\s+scores?|easi|scorad)\b[^.?!\n]{0,40}?\b(?:alone\s+)?(?:enough|sufficient|adequate)\s+to\s+decide"
         # "SCORAD only 20 but hands wrecked", "does the low score rule out systemic?"
         r"|\b(?:bsa|easi|scorad|iga|scores?)\s+(?:is\s+|of\s+)?(?:only|just)\s+(?<![\d.])\d+(?:\.\d+)?\s*%?\s*,?\s*but\b"
+        # "justified with numbers that low?", "even with a low EASI", "despite low scores"
+        r"|\b(?:numbers|scores?|easi|bsa|scorad)\s+(?:that|so|this|as)\s+low\b"
+        r"|\b(?:with|despite)\s+(?:a\s+|such\s+)?(?:low|lower|small)\s+(?:numbers|scores?|easi|bsa|scorad)\b"
         r"|\b(?:scores?|scorad|easi|bsa|iga)\b[^.?!\n]{0,30}?\b(?:rules?\s+out|excludes?|precludes?|disqualif\w*|bars?)\s+"
         r"(?:her\s+|him\s+|them\s+|the\s+patient\s+)?(?:from\s+)?(?:a\s+|any\s+)?(?:systemics?|biologics?|jak\w*|advanced|"
         r"dupi\w*|" + _ALIAS_ALT + r")"),
@@ -1172,6 +1182,8 @@ _PITFALL_RES: tuple[tuple[re.Pattern[str], PitfallTopic], ...] = (
      "topicals_first"),
 )
 
+_QOL_JUSTIFY_RE = _c(r"\b(?:numbers|scores?|easi|bsa|scorad)\s+(?:that|so|this|as)\s+low\b|\b(?:with|despite)\s+"
+                     r"(?:a\s+|such\s+)?(?:low|lower|small)\s+(?:numbers|scores?|easi|bsa|scorad)\b|\bever\s+justified\b")
 # "straight to azathioprine rather than a biologic": compares agents, it is no topicals-first question
 _OVER_SYSTEMIC_RE = _c(
     r"\b(?:rather\s+than|instead\s+of|over|in\s+place\s+of|vs\.?|versus|before\s+(?:trying\s+)?|skipping)\s+"
@@ -1303,7 +1315,8 @@ def _negated(text: str, start: int) -> bool:
     for m in _NEGATION_RE.finditer(window):
         # "no crusting, weeping or pustules": a noun-list negator reaches across commas; "not using her creams,
         # scared of steroids": a negated verb phrase ends at the comma
-        if m.group(0).lower() not in _VERB_NEGATORS or "," not in window[m.end():]:
+        # "not sleeping and missing work": a negated verb phrase also ends at "and" (she *is* missing work)
+        if m.group(0).lower() not in _VERB_NEGATORS or not re.search(r",|\band\b", window[m.end():]):
             return True
     return False
 
@@ -2155,6 +2168,33 @@ def _set_aside(text: str, pos: int, surface: str) -> bool:
             or _SET_ASIDE_LIST_BEFORE_RE.search(text, max(0, pos - 60), pos) is not None)
 
 
+_CHECKLIST_CUE_RE = {item: _c(r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+                              + r")(?![\w-])") for item, phrases in CHECKLIST_CUES.items()}
+_QUESTION_OPEN_RE = _c(r"^\W*(?:should|shall|is|are|do|does|did|can|could|would|will|must|need|which|what|how|when|"
+                       r"why|any|anything|has|have|ok|okay|worth)\b")
+_HISTORY_CUE_RE = _c(r"\b(?:failed|tried|had|has\s+had|completed|done|did|after|previous|prior|been\s+on|course\s+of|"
+                     r"trial\s+of)\W+(?:\w+\W+){0,2}$")
+
+
+def _checklist_item(text: str) -> ChecklistItem | None:
+    """The one checklist step a question sentence asks about (``vocab/checklist.yaml``), or None.
+
+    Only in a question (it ends with "?" or opens with a question word), never after "failed", "tried" or "had"
+    (the patient's history), and only when a single step is asked about.
+    """
+    found: list[tuple[int, str]] = []
+    for sentence in re.split(r"(?<=[.?!\n])\s+", text):
+        if not (sentence.rstrip().endswith("?") or _QUESTION_OPEN_RE.match(sentence)):
+            continue
+        for item, regex in _CHECKLIST_CUE_RE.items():
+            for m in regex.finditer(sentence):
+                if not _HISTORY_CUE_RE.search(sentence[:m.start()]) and not _negated(sentence, m.start()):
+                    found.append((m.start(), item))
+                    break
+    items = list(dict.fromkeys(item for _, item in found))
+    return items[0] if len(items) == 1 else None  # type: ignore[return-value]
+
+
 def _named_pitfalls(text: str) -> list[PitfallTopic]:
     """Antihistamines for itch and antibiotics to prevent flares, each named in one sentence of the message."""
     found: list[PitfallTopic] = []
@@ -2303,6 +2343,8 @@ def _intent(
         intent = "adverse_effects"
     elif switch_on_drug:
         intent = "response"
+    elif pitfall == "quality_of_life" and drug is None and _QOL_JUSTIFY_RE.search(text):
+        intent = "pitfalls"  # "is a systemic ever justified with numbers that low?": the scores-alone pitfall answers
     elif _ELIGIBILITY_RE.search(text) or (elig_facts and drug is None and _ELIG_LOOSE_RE.search(text)):
         intent = "eligibility"
     elif _CHOICE_STRONG_RE.search(text):
@@ -2703,6 +2745,10 @@ def _extract(text: str) -> Extraction:
         if len(numbers) == 1:
             bare = float(numbers[0])
             s.matched.append(f"bare_number:{numbers[0]}")
+    item = _checklist_item(text) if intent in (None, "general", "eligibility", "pre_systemic", "overview") else None
+    if item is not None and not (intent is None and follow):
+        intent = "pre_systemic"  # "which allergens do I patch test before a systemic?": that step, not the whole list
+        s.matched.append(f"checklist_item:{item}")
     if intent is not None:
         s.matched.insert(0, f"intent:{intent}")
     return Extraction(
@@ -2717,6 +2763,7 @@ def _extract(text: str) -> Extraction:
         start_request=_START_AT_RE.search(text) is not None and not escalation,
         also_pitfalls=[p for p in _named_pitfalls(text) if p != pitfall],
         pitfall=pitfall,
+        checklist_item=item,
         facts=s.facts,
         override_attempt=override is not None,
         hypothetical=_HYPOTHETICAL_RE.search(text) is not None,

@@ -20,6 +20,7 @@ from .errors import VocabularyError
 
 __all__ = [
     "AGE_DECADES",
+    "CHECKLIST_CUES",
     "DECADE_PARTS",
     "DRUG_ALIASES",
     "OTHER_AGENTS",
@@ -32,6 +33,7 @@ __all__ = [
     "DrugVocabulary",
     "PersonVocabulary",
     "load_drug_aliases",
+    "load_checklist_cues",
     "load_other_agents",
     "load_outside",
     "load_relatives",
@@ -229,3 +231,27 @@ AGE_DECADES: dict[str, int] = {
 
 DECADE_PARTS: dict[str, int] = {"early": 0, "mid": 3, "late": 6}
 """How far into a decade 'early', 'mid' and 'late' put the lower bound ('late 60s' → at least 66)."""
+
+def load_checklist_cues(data: Any | None = None) -> dict[str, tuple[str, ...]]:
+    """Checklist step → the phrases that ask about it alone (``vocab/checklist.yaml``), validated."""
+    from core.query import ChecklistItem
+
+    raw = _read_yaml("checklist.yaml") if data is None else data
+    try:
+        cues = TypeAdapter(dict[ChecklistItem, list[str]]).validate_python(raw)
+    except ValidationError as exc:
+        raise VocabularyError(f"assistant/vocab/checklist.yaml is invalid: {exc}. Each key is a checklist step "
+                              "(core.query.ChecklistItem) with a list of phrases.") from exc
+    seen: dict[str, str] = {}
+    for item, phrases in cues.items():
+        for phrase in phrases:
+            low = phrase.lower().strip()
+            if low in seen:
+                raise VocabularyError(f"assistant/vocab/checklist.yaml gives {phrase!r} for both {seen[low]} and "
+                                      f"{item}; give each phrase once.")
+            seen[low] = item
+    return {item: tuple(p.lower().strip() for p in phrases) for item, phrases in cues.items()}
+
+
+CHECKLIST_CUES: dict[str, tuple[str, ...]] = load_checklist_cues()
+"""Checklist step → the phrases that ask about it (``vocab/checklist.yaml``)."""

@@ -48,6 +48,7 @@ __all__ = [
     "ABSTAIN_THRESHOLD",
     "HOME_ENV",
     "INDEXED_KINDS",
+    "LEARNED_WEIGHT",
     "Retrieval",
     "RetrievedPassage",
     "Retriever",
@@ -137,7 +138,8 @@ class RetrievedPassage(BaseModel):
     passage_id: str
     """The passage's stable id in the corpus (``dupilumab-5``)."""
     score: float
-    """Fused relevance in [0, 1]: cosine similarity, BM25 and the concept map, weighted as the module says."""
+    """Fused relevance in [0, 1 + LEARNED_WEIGHT]: cosine similarity, BM25 and the concept map (shares summing to
+    1), plus the learned model's share, weighted as the module says."""
     quote: str
     """The passage's citable text, verbatim from the guideline."""
     section: str
@@ -450,14 +452,13 @@ class Retriever:
             lex_n = lex / top_bm25 if top_bm25 > 0 else 0.0
             con_n = concept.get(pid, 0.0) / top_concept if top_concept > 0 else 0.0
             score = VECTOR_WEIGHT * max(cosine.get(pid, 0.0), 0.0) + BM25_WEIGHT * lex_n + CONCEPT_WEIGHT * con_n
-            if score > 0:
-                # what labelled questions worded like this one were answered by; it only reorders passages the
-                # question already matches, never brings in one it does not
-                score += LEARNED_WEIGHT * learned.get(pid, 0.0)
             owner = matcher.owner.get(pid)
             if named and owner is not None and owner not in named:
                 score *= OTHER_DRUG_FACTOR
             if score > 0:
+                # what labelled questions worded like this one were answered by (added last, as it was validated);
+                # it only reorders passages the question already matches, never brings in one it does not
+                score += LEARNED_WEIGHT * learned.get(pid, 0.0)
                 scored.append((round(score, 6), pid))
         # Rounded so float noise cannot reorder equal scores; then passage order decides.
         scored.sort(key=lambda s: (-s[0], index.order[s[1]]))

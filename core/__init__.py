@@ -37,10 +37,11 @@ from .errors import CoreError, InvalidFactsError, RuleDefinitionError, describe_
 from .facts import FACT_RANGES, LB_TO_KG, PatientFacts, parse_facts
 from .findings import SEVERITY_BY_VERDICT, findings, severity_of
 from .numbers import fmt, round1
-from .query import Frequency, PitfallTopic, Query, Topic
+from .query import ChecklistItem, Frequency, PitfallTopic, Query, Topic
 from .rulebook import Rulebook, build_rulebook
 
 __all__ = [
+    "ChecklistItem",
     "DRUGS",
     "FACT_RANGES",
     "LB_TO_KG",

@@ -40,10 +40,11 @@ def checklist_decisions(book: Rulebook, facts: PatientFacts, q: Query) -> list[D
     items.append(("PRE-CONTACT-DERMATITIS", _bool_item(
         "allergic contact dermatitis ruled out", facts.contact_dermatitis_excluded, "ruled out",
         "not ruled out", "not yet ruled out"), f"rule out allergic contact dermatitis by patch testing{refractory}"))
-    if facts.refractory:
+    if facts.refractory or q.checklist_item == "lymphoma":
         items.append(("PRE-LYMPHOMA", _bool_item(
             "cutaneous lymphoma ruled out (refractory case)", facts.lymphoma_excluded, "ruled out", "not ruled out",
-            "refractory disease: not yet ruled out"), "rule out cutaneous lymphoma in this refractory case"))
+            "refractory disease: not yet ruled out" if facts.refractory else "not yet ruled out"),
+            "rule out cutaneous lymphoma in this refractory case"))
     adherent = facts.adherent if not (facts.steroid_phobia and facts.adherent is None) else False
     items.append(("PRE-ADHERENCE", _bool_item(
         "true topical failure verified (adherence)", adherent, "adherent: true failure",
@@ -92,4 +93,38 @@ def checklist_decisions(book: Rulebook, facts: PatientFacts, q: Query) -> list[D
                       statement=action[0].upper() + action[1:] + ".")
         for rule_id, c, action in items if c.status == "not_met"
     ]
+    asked = _ITEM_RULES.get(q.checklist_item) if q.checklist_item else None
+    if asked is not None and asked not in {d.rule_id for d in details}:
+        # the step asked about leads, in the guideline's terms, whatever its state (open, done or unknown)
+        c = next(c for rule_id, c, _ in items if rule_id == asked)
+        step = book.decision(asked, verdict="asked", criteria=(c,), inputs=inputs,
+                             statement=f"{_ASKED[asked]} (for this patient: {c.detail}).")
+        return [step, summary, *details]
+    if asked is not None:
+        step = next(d for d in details if d.rule_id == asked)
+        return [step, summary, *[d for d in details if d is not step]]
     return [summary, *details]
+
+
+_ITEM_RULES = {"bacterial_infection": "PRE-BACTERIAL-INFECTION", "eczema_herpeticum": "PRE-ECZEMA-HERPETICUM",
+               "contact_dermatitis": "PRE-CONTACT-DERMATITIS", "lymphoma": "PRE-LYMPHOMA",
+               "adherence": "PRE-ADHERENCE", "document_severity": "PRE-DOCUMENT-SEVERITY",
+               "phototherapy": "PRE-PHOTOTHERAPY"}
+# each step as the guideline states it, for a question about that step alone (every number is the guideline's)
+_ASKED = {
+    "PRE-BACTERIAL-INFECTION": "Treat bacterial superinfection (crusting, weeping, pustules) with systemic "
+                               "antibiotics before starting immunosuppression",
+    "PRE-ECZEMA-HERPETICUM": "Treat eczema herpeticum with antivirals before starting immunosuppression",
+    "PRE-CONTACT-DERMATITIS": "Rule out allergic contact dermatitis by patch testing for fragrances, preservatives "
+                              "(such as methylchlorothiazolinone) and propylene glycol in topical products; patch "
+                              "testing is essential in refractory cases",
+    "PRE-LYMPHOMA": "Rule out cutaneous lymphoma in refractory cases before systemic therapy",
+    "PRE-ADHERENCE": "Verify true topical failure by assessing adherence versus actual lack of efficacy; address "
+                     "steroid phobia through patient education if nonadherence is the issue",
+    "PRE-DOCUMENT-SEVERITY": "Document disease severity at multiple time points showing persistent moderate-to-severe "
+                             "disease (BSA ≥10%, IGA ≥3, or significant quality of life impairment) despite 1-4 weeks "
+                             "of intensive medium-to-high potency topical corticosteroids",
+    "PRE-PHOTOTHERAPY": "Consider phototherapy (narrowband UVB preferred) as an intermediate step before systemic "
+                        "agents, especially in adults and older children; it can be bypassed if impractical or "
+                        "inaccessible",
+}

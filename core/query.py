@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .drugs import Drug
 
-__all__ = ["Frequency", "PitfallTopic", "Query", "Topic"]
+__all__ = ["ChecklistItem", "Frequency", "PitfallTopic", "Query", "Topic"]
 
 Topic = Literal[
     "dose",
@@ -27,6 +27,10 @@ Topic = Literal[
 Frequency = Literal["daily", "twice_daily", "weekly", "twice_weekly", "every_2_weeks", "every_4_weeks", "once",
                     "every_other_day", "three_times_daily"]
 PitfallTopic = Literal["topicals_first", "contact_dermatitis", "quality_of_life", "antihistamines", "antibiotics"]
+ChecklistItem = Literal["bacterial_infection", "eczema_herpeticum", "contact_dermatitis", "lymphoma", "adherence",
+                        "document_severity", "phototherapy"]
+"""One step of the pre-systemic checklist, when a question asks about it alone ("which allergens do I patch test?").
+"""
 
 
 class Query(BaseModel):
@@ -56,3 +60,5 @@ class Query(BaseModel):
     """A specific pitfall asked about (oral antihistamines, prophylactic antibiotics, …)."""
     also_pitfalls: tuple[PitfallTopic, ...] = ()
     """Further pitfalls named in the same question (each fires as a finding)."""
+    checklist_item: ChecklistItem | None = None
+    """A checklist step asked about by itself: its decision leads the checklist answer, even when it is open."""

@@ -991,8 +991,8 @@ HELDOUT3_FAMILIES: list[Case] = [
     ("patch testing negative, no infection, phototherapy not tried and she lives near the hospital - go straight "
      "to rinvoq?", {"intent": "pre_systemic", "has": {"phototherapy_considered": False,
                                                      "phototherapy_accessible": True}}),  # own phrasing
-    # … a far-away unit is not read as accessible (nor guessed inaccessible)
-    ("never had NB-UVB, nearest unit is 2 hours away. start dupi?", {"absent": ["phototherapy_accessible"]}),
+    # … a unit hours away is impractical, which the guideline names as a reason to bypass it (never "accessible")
+    ("never had NB-UVB, nearest unit is 2 hours away. start dupi?", {"has": {"phototherapy_accessible": False}}),
     # … severity facts with "straight to" keep the topicals-first pitfall
     ("IGA 4, BSA 20, straight to dupi?", {"intent": "pitfalls", "pitfall": "topicals_first"}),
     # "patch pos" is no exclusion of contact dermatitis
@@ -1710,3 +1710,23 @@ def test_a_script_with_no_medicine_is_still_creative_writing() -> None:
 def test_a_new_patient_on_the_same_drug_keeps_only_the_agent() -> None:
     e = extract("new patient: 9 yo, same drug - dose?")
     assert e.new_patient and e.follow_up and e.intent == "dose" and e.facts == {"age_years": 9}
+
+@pytest.mark.parametrize(("text", "item"), [
+    ("Which allergens should I be patch testing for before going systemic?", "contact_dermatitis"),
+    ("Should CTCL be on my list before I commit him to a systemic?", "lymphoma"),
+    ("Is narrowband UVB mandatory before biologics?", "phototherapy"),
+    ("nearest light unit is 3 hrs away. can we skip phototherapy?", "phototherapy"),
+    ("How do I tell genuine topical failure apart from poor use?", "adherence"),
+    ("What severity do I need to document to justify a systemic?", "document_severity"),
+    # history, not a question about the step; a statement; two steps at once
+    ("failed phototherapy and 4 weeks of clobetasol, BSA 30%, start dupilumab?", None),
+    ("Patch tested last year, negative.", None),
+    ("Should I patch test and consider phototherapy first?", None),
+    ("No phototherapy unit nearby. Dupixent dose?", None),  # a fact, then another question
+])
+def test_a_checklist_step_asked_about_alone(text: str, item: str | None) -> None:
+    e = extract(text)
+    assert e.checklist_item == item, e.matched
+    if item is not None:
+        assert e.intent == "pre_systemic"
+

@@ -15,6 +15,7 @@ from assistant.errors import AssistantError, RetrievalError
 from assistant.retrieval import (
     ABSTAIN_COVERAGE,
     INDEXED_KINDS,
+    LEARNED_WEIGHT,
     Retrieval,
     Retriever,
     get_retriever,
@@ -165,7 +166,8 @@ def test_scores_are_sorted_with_ties_in_passage_order(shared):
         hits = shared.search(question, k=10).passages
         keys = [(-h.score, order[h.passage_id]) for h in hits]
         assert keys == sorted(keys), question
-        assert all(0 < h.score <= 1.0 + 1e-9 for h in hits)
+        # the three shares sum to 1; the learned model may add up to LEARNED_WEIGHT on top
+        assert all(0 < h.score <= 1.0 + LEARNED_WEIGHT + 1e-9 for h in hits)
 
 
 def test_search_is_deterministic(shared):

@@ -22,7 +22,7 @@ def bot() -> Assistant:
         ("72 yo on upadacitinib 15 mg, can I go to 30?", []),  # every number placed
         ("pt 154 lb starting CsA how much/day", []),  # weight in lb placed
         # a number we cannot use: two words before it and one after, for context
-        ("nearest phototherapy unit 3 hours away, start dupilumab?", ["phototherapy unit 3 hours"]),
+        ("seen 3 times in clinic this year, start dupilumab?", ["seen 3 times"]),
         ("the renal result came back 24", ["came back 24"]),  # a fact we could not read
         # a weight without a unit is not guessed as kg or lb
         ("pt weighs about 70, cyclosporine dose?", ["weighs about 70, cyclosporine"]),
@@ -44,7 +44,7 @@ def test_a_follow_up_with_only_an_unreadable_number_asks_instead_of_answering(bo
 
 
 def test_an_answer_that_ignores_a_number_says_so(bot: Assistant) -> None:
-    a = bot.ask("nearest phototherapy unit 3 hours away, start dupilumab?")
+    a = bot.ask("seen 3 times in clinic this year, start dupilumab?")
     assert a.decisions  # still answered
-    assert a.answer.endswith(unread_note(["phototherapy unit 3 hours"]))
-    assert a.problems == [unread_note(["phototherapy unit 3 hours"])]
+    assert a.answer.endswith(unread_note(["seen 3 times"]))
+    assert a.problems == [unread_note(["seen 3 times"])]

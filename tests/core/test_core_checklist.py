@@ -132,3 +132,36 @@ def test_the_summary_quotes_the_passage_of_every_open_item(ask: Any) -> None:
     # a refractory case adds the lymphoma item and its quote
     (refractory, *_) = ask({**ALL_DONE, "refractory": True}, topic="pre_systemic").decisions
     assert any("cutaneous lymphoma" in c.quote for c in refractory.citations)
+
+
+@pytest.mark.parametrize(
+    ("item", "rule_id", "words"),
+    [
+        ("contact_dermatitis", "PRE-CONTACT-DERMATITIS", "propylene glycol"),  # the allergens named
+        ("lymphoma", "PRE-LYMPHOMA", "cutaneous lymphoma"),  # asked, even when refractoriness is not stated
+        ("phototherapy", "PRE-PHOTOTHERAPY", "bypassed if impractical or inaccessible"),
+        ("adherence", "PRE-ADHERENCE", "adherence versus actual lack of efficacy"),
+        ("document_severity", "PRE-DOCUMENT-SEVERITY", "BSA ≥10%, IGA ≥3"),
+    ],
+)
+def test_a_step_asked_about_leads_in_the_guidelines_words(ask: Any, item: str, rule_id: str, words: str) -> None:
+    result = ask({}, topic="pre_systemic", checklist_item=item)
+    lead, summary = result.decisions[:2]
+    assert (lead.rule_id, summary.rule_id) == (rule_id, "PRE-CHECKLIST")
+    assert words in lead.statement
+    assert result.status == "answered" and lead.severity == "info"
+
+
+def test_a_step_asked_about_that_is_done_still_leads_and_says_so(ask: Any) -> None:
+    result = ask({**ALL_DONE, "phototherapy_accessible": False}, topic="pre_systemic", checklist_item="phototherapy")
+    lead = result.decisions[0]
+    assert lead.rule_id == "PRE-PHOTOTHERAPY" and "can be bypassed" in lead.statement
+    assert all(d.verdict != "action_required" for d in result.decisions)  # nothing to do: no action decision
+
+
+def test_an_open_step_asked_about_leads_as_the_action(ask: Any) -> None:
+    result = ask({**ALL_DONE, "adherent": False}, topic="pre_systemic", checklist_item="adherence")
+    # the nonadherence block (a finding) comes first, as every block does; then the step asked about leads the list
+    assert result.decisions[0].severity == "block"
+    steps = [d for d in result.decisions if d.kind == "pre_systemic"]
+    assert steps[0].rule_id == "PRE-ADHERENCE" and steps[0].verdict == "action_required"
