@@ -170,6 +170,10 @@ _CURRENT_RE = _c(
     r"\b(?:currently\s+on|currently\s+taking|currently|presently|been\s+on|started\s+on|maintained\s+on|stable\s+on|"
     r"(?<!keen\s)(?<!set\s)(?<!sold\s)(?<!fixated\s)(?<!focused\s)(?<!insistent\s)(?<!hooked\s)(?<!dead\sset\s)on|"
     r"taking|takes|"
+    # "another clinic put him on", "was put on": a start already made, so what the patient is on
+    r"(?:inadequate|partial|poor|suboptimal|insufficient|incomplete|limited)\s+response\s+(?:to|on|with)|"
+    r"(?:was|were|been|got)\s+put\s+on|(?:clinic|doctor|dr|gp|derm\w*|team|they|someone|consultant|hospital|"
+    r"colleague|registrar)\s+(?:had\s+)?put\s+(?:him\s+|her\s+|them\s+)?on|"
     r"take|using|"
     r"receiving|switch(?:ing|ed)?\s+(?:him\s+|her\s+|them\s+)?from)\s+"
     rf"(?:(?<![\d.])(\d+(?:\.\d+)?)\s*(mg|g)\s+(?:of\s+)?)?(?<![a-z0-9])({_ALIAS_ALT})(?![a-z0-9])"
@@ -289,7 +293,9 @@ _NRS_RE = _c(
 _STEROID_ALT = "|".join(p for p, _, _ in NAMED_STEROIDS)
 _STEROID_RE = _c(rf"\b(?:{_STEROID_ALT})\w*(?:\s+(?<![\d.])\d+(?:\.\d+)?\s*%)?")
 _DURATION_RE = _c(
-    r"(?:" + _N + r"|" + _WN + r")\s*-?\s*(days?|d|weeks?|wks?|wk|w|months?|mos?|mo)\b(?!\s*-?\s*old)"
+    # "3 full weeks", "two whole months": the same duration
+    r"(?:" + _N + r"|" + _WN + r")\s*-?\s*(?:(?:full|whole|complete|solid|straight|entire)\s+)?"
+    r"(days?|d|weeks?|wks?|wk|w|months?|mos?|mo)\b(?!\s*-?\s*old)"
 )
 # UK notation: "18/52" is 18 weeks; "3/12" (months) and "5/7" (days) only after "for", "x", "after" … (else dates)
 _UK_DURATION_RE = _c(
@@ -344,7 +350,14 @@ _AGE_PLAIN_YEARS_RE = _c(
     r"|\b(?:shes|hes|she\s+s|he\s+s)\s+(\d{1,3})\b(?!\s*(?:%|kg|lb|mg|weeks?|days?|months?))"
     r"|\badult\s*,\s*(\d{1,3})\b(?!\s*(?:%|kg|lb|mg))"
     # "Patient is 70 kg, 45 years.": a bare "N years" standing as one item of a list of patient facts
-    r"|,\s*(\d{1,3})\s+years?\b(?=\s*[.;,]|\s*$)")
+    r"|,\s*(\d{1,3})\s+years?\b(?=\s*[.;,]|\s*$)"
+    # "(male, 52)", "52, female", "she is exactly 12 today", "13, weighs six stone"
+    r"|\b(?:male|female|man|woman|boy|girl)\s*,\s*(\d{1,3})\b(?![.'′\"])"
+    r"(?!\s*(?:%|kg|lbs?|mg|g\b|weeks?|days?|months?|years?\s+ago|ft|feet|foot|in\b|inch|cm|st\b|stone))"
+    r"|(?<![\d.,])(\d{1,3})\s*,\s*(?:male|female|man|woman|boy|girl)\b"
+    r"|\b(?:she|he|patient|pt|they)\s+(?:is|'s)\s+(?:exactly\s+|just\s+|only\s+|now\s+)?(\d{1,3})\s+(?:today|as\s+of\s+"
+    r"today|this\s+week)\b"
+    r"|^\W*(\d{1,2})\s*,\s*(?=weighs|weighing|wt\b|male|female|boy|girl|[mf]\b|\d+(?:\.\d+)?\s*(?:kg|lb|st))")
 _FACT_LIST_BEFORE_RE = _c(r"(?:\d\s*(?:kg|lbs?)|\b(?:male|female|man|woman|[mf]))\s*$")
 _AGE_TURNS_SOON_RE = _c(r"\b(?:turns|will\s+turn|is\s+turning|turning)\s+(\d{1,3})(?![\d.])\s+"
                         r"(?:next|in|this\s+coming|soon|"
@@ -551,7 +564,7 @@ _INJ_PREF_RE = _c(
 # current pregnancy counts in G, not yet in P), so "G2P2" (both delivered) says nothing about now
 _GP_RE = _c(r"(?<![a-z0-9])(?-i:G)\s?(\d{1,2})\s?(?-i:P)\s?(\d{1,2})(?:[+-]\d{1,2}){0,2}(?![a-z0-9])")
 _GRAVIDA = r"\b(?:(?:primi|multi|secundi)gravida|gravida(?!\s*0\b))\b"
-_GEST_UNIT = r"(?:\+\d)?\s*-?\s*(?:weeks?|wks?|w|/\s*40)\b"
+_GEST_UNIT = r"(?:\+\d)?\s*-?\s*(?:weeks?'?|wks?|w|/\s*40)(?:\b|(?<='))"
 # a gestation is no time on treatment and no topical trial: "G1 at 20 wks", "20/40 pregnant", "28 weeks pregnant"
 _GESTATION_RE = _c(
     r"(?:(?<![a-z0-9])(?-i:G)\s?\d{1,2}(?:\s?(?-i:P)\s?\d{1,2}(?:[+-]\d{1,2}){0,2})?|(?:primi|multi|secundi)?gravida"
@@ -561,6 +574,8 @@ _GESTATION_RE = _c(
     r"|" + _N + _GEST_UNIT + r"\s*(?:pregnant|gestation(?:al)?|ga\b|along|of\s+(?:her\s+)?pregnancy|"
     r"into\s+(?:her\s+|the\s+)?pregnancy|pg\b|preg\b)"
     r"|\b(?:gestation(?:al\s+age)?|ga)\s*(?:of|is|=|:)?\s*" + _N + _GEST_UNIT
+    # "Pt is 12/40", "now 28/40": UK shorthand for weeks of gestation, on its own
+    + r"|(?<![\d/.])(?:[4-9]|[1-3]\d|4[0-2])(?:\+\d)?\s*/\s*40(?!\d|/|\.\d)(?!\s*(?:mg|kg|%|lb))"
 )
 _EXPECTING = (
     r"(?:^\W*|\b(?:she|pt|patient|woman|lady|wife|mum|mom|mother|who)\s*(?:'s|\s+is|\s+was)?\s+(?:now\s+|currently\s+)?)"
@@ -631,6 +646,10 @@ _NONADHERENT_RE = _c(
     # "only used it twice", "only puts the mometasone on at weekends", "only put her cream on once or twice"
     r"|\bonly\s+(?:" + _USE_VERB + r"|put|puts|putting)\b[^.;?!\n]{0,40}?\b(?:once|twice|\w+\s+times|"
     r"(?:at|on)\s+(?:the\s+)?weekends?|occasionally|sometimes|now\s+and\s+then)\b"
+    # "only puts the Betnovate on when it's really bad", "only uses it when she flares": used for flares only
+    r"|\bonly\s+(?:" + _USE_VERB + r"|put|puts|putting|use|apply)\b[^.;?!\n]{0,40}?\bwhen\s+(?:it'?s|it\s+is|it\s+gets|"
+    r"things\s+(?:are|get)|she'?s|he'?s|they'?re|she|he|they|i'?m|i)?\s*(?:really\s+|very\s+|at\s+its\s+)?"
+    r"(?:bad|worse|worst|flar\w*|itchy|unbearable|terrible|awful)\b"
 )
 _ADHERENT_RE = _c(
     r"\b(?:(?:used|uses|using|applied|applies|applying)\s+(?:it\s+|them\s+|the\s+\w+\s+)?(?:twice\s+daily)|"
@@ -1205,6 +1224,11 @@ _PITFALL_LOOSE_RES: tuple[tuple[re.Pattern[str], PitfallTopic], ...] = (
     (_c(r"\b(?:quality\s+of\s+life|qol|dlqi|severity\s+scores?)\b"), "quality_of_life"),
     (_c(r"\b(?:topicals?|tcs)\b"), "topicals_first"),
 )
+# "starting dupilumab", "about to start Rinvoq", "plan to start Dupixent": a start of the agent named is in question
+_STARTING_DRUG_RE = _c(
+    r"\b(?:start(?:ing)?|begin(?:ning)?|initiat(?:e|ing)|commenc(?:e|ing))\s+(?:(?:him|her|them|the\s+patient)\s+"
+    r"(?:on\s+)?)?(?<![a-z0-9])(?:" + _ALIAS_ALT + r")(?![a-z0-9])"
+)
 # "can I start Rinvoq …?": a named agent, asked as such (the generic eligibility words are checked separately)
 _CAN_START_DRUG_RE = _c(
     r"\b(?:can|could|may)\s+(?:i|we)\s+(?:start|begin|initiate|use|give|prescribe|try)\s+(?:(?:him|her|them|"
@@ -1723,7 +1747,19 @@ def _numbers(s: _State) -> tuple[float | None, str | None]:
         count = _num(raw) if raw[0].isdigit() else {"once": 1, "twice": 2}.get(word) or _word_number(word)
         s.fact("severity_timepoints", count, m.group(0))
         s.consume(m)
+    if requested is None:
+        m = _FINE_DOSE_RE.search(s.work)  # "so 30 is fine for him?", "is 30 mg ok?": an amount put up for approval
+        if m is not None:
+            requested = _num(m.group(1) or m.group(2))
+            s.matched.append(f"requested_dose:{m.group(0).strip()}")
+            s.consume(m)
     return requested, frequency
+
+
+_OK_WORD = r"(?:fine|ok|okay|safe|alright|all\s+right|allowed|reasonable|appropriate|acceptable)"
+_FINE_DOSE_RE = _c(r"(?<![\w.%/])(\d{1,4}(?:\.\d+)?)\s*(?:mg\s*)?(?:is|'s|would\s+be)\s+(?:still\s+)?"
+                   + _OK_WORD + r"\b"
+                   r"|\b(?:is|would)\s+(\d{1,4}(?:\.\d+)?)\s*(?:mg\s*)?(?:be\s+)?" + _OK_WORD + r"\b")
 
 
 _LOADING_AFTER_RE = _c(r"\s*(?:s\.?c\.?\s+|subcut\w*\s+|sq\s+)?(?:loading|load|initial|first)\b")
@@ -1828,6 +1864,10 @@ def _ages(s: _State) -> None:
         s.consume(m)
 
 
+_AMOUNT_BEFORE_RE = _c(r"\d\s*(?:mg|g|grams?|mcg|µg|tabs?|tablets?|pills?|capsules?|caps|doses?|times|x)\s*"
+                       r"(?:in\s+total\s+)?$")
+
+
 def _durations(s: _State, has_current: bool) -> None:
     found = [(m, m.group(1) or m.group(2), m.group(3)) for m in _DURATION_RE.finditer(s.work)]
     uk = [(m, m.group(1) or m.group(3) or m.group(5), _UK_UNITS[m.group(2) or m.group(4) or m.group(6)])
@@ -1857,6 +1897,10 @@ def _durations(s: _State, has_current: bool) -> None:
             continue
         if s.text[m.start():m.end()] != s.work[m.start():m.end()]:
             continue  # "122AGE0MO": the number and the unit are joined only across a consumed span
+        if raw.lower() in ("a", "an", "one", "1") and _AMOUNT_BEFORE_RE.search(s.text, max(0, m.start() - 16),
+                                                                               m.start()):
+            s.consume(m)  # "3 g a day", "2 tablets a week": a rate, never a duration
+            continue
         if _GESTATION_CLAUSE_RE.search(s.text, max(0, m.start() - 24), m.start()) or \
                 _GESTATION_AFTER_RE.match(s.text, m.end()):
             s.consume(m)  # "expecting baby, five month now": how far along the pregnancy is
@@ -2165,7 +2209,12 @@ def _set_aside(text: str, pos: int, surface: str) -> bool:
     """'dupilumab denied', 'failed methotrexate': an agent named as ruled out, not one in play for this patient."""
     return (_SET_ASIDE_AFTER_RE.match(text, pos + len(surface)) is not None
             or _SET_ASIDE_BEFORE_RE.search(text, max(0, pos - 25), pos) is not None
-            or _SET_ASIDE_LIST_BEFORE_RE.search(text, max(0, pos - 60), pos) is not None)
+            or (_SET_ASIDE_LIST_BEFORE_RE.search(text, max(0, pos - 60), pos) is not None
+                # "failed CsA, MTX dose?": the agent right before the question is the one asked about
+                and _ASKED_AFTER_RE.match(text, pos + len(surface)) is None))
+
+
+_ASKED_AFTER_RE = _c(r"\s*(?:dos(?:e|ing|age)\b|instead\b|next\b|now\b|then\b|\?|ok\b|okay\b|safe\b)")
 
 
 _CHECKLIST_CUE_RE = {item: _c(r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
@@ -2333,6 +2382,11 @@ def _intent(
     elif requested is not None or escalation or dose_words or (
             frequency is not None and _MONITORING_RE.search(text) is None):  # "on cellcept 1g bd, what do I monitor?"
         intent = "dose"
+    elif pitfall in ("antihistamines", "antibiotics") and drug is not None and drug != s.facts.get("current_drug") \
+            and _STARTING_DRUG_RE.search(text) is not None:
+        # "starting dupilumab and I'll add fexofenadine for the itch": the start is asked too; the named pitfall
+        # still fires as a finding beside it
+        intent = "general"
     elif pitfall is not None and pitfall != "quality_of_life" and not (pitfall == "antibiotics" and infection):
         intent = "pitfalls"
     elif concomitant:
@@ -2651,13 +2705,13 @@ def _extract(text: str) -> Extraction:
         after = _FREQ_RE.search(text, then.end())
         frequency = after.lastgroup if after else None
         s.matched.append(f"requested_dose:{then.group(0).strip()}")
+    for m in _GESTATION_RE.finditer(s.work):
+        s.consume(m)  # "G1 at 20 wks", "12/40": weeks of gestation, never an age, time on treatment or a trial
     _age_ceiling(s)  # before the exact ages: "under the age of 18" is never age 18
     _ages(s)
     _dob_age(s)
     _age_floor(s)
     _sex(s)
-    for m in _GESTATION_RE.finditer(s.work):
-        s.consume(m)  # "G1 at 20 wks": weeks of gestation, not weeks on treatment or of a topical trial
     for m in _TREATMENT_COURSE_RE.finditer(s.work):
         s.consume(m)  # "10 days of cephalexin": an antibiotic course, not a topical trial
     for m in _LMP_RE.finditer(s.work):

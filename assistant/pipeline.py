@@ -66,6 +66,10 @@ def _with_sources(problems: list[str], matched: list[str]) -> list[str]:
     return out
 
 
+_NAMED = frozenset({"antihistamines", "antibiotics"})
+"""Pitfalls that fire as findings when named, whatever was asked (core.findings)."""
+
+
 def _fact_sources(turn: Turn, facts: PatientFacts) -> dict[str, FactSource]:
     """Where each fact used came from: this message, an earlier one, or derived by the core from the others."""
     sources: dict[str, FactSource] = {k: "this message" if k in turn.changed else "earlier" for k in facts.known()}
@@ -317,9 +321,11 @@ class Assistant:
         drug = turn.drug
         asked = turn.query()
         if asked is None:
-            # "tell me about X" / "can I start X?": where X stands, then what the guideline says about its dose
+            # "tell me about X" / "can I start X?": where X stands, then what the guideline says about its dose; a
+            # pitfall named beside it ("… and I'll add fexofenadine for the itch") still fires as a finding
             asked = Query(topic="choice" if drug else "overview", drug=drug, also=("dose",) if drug else (),
-                          other_drugs=turn.other_drugs)
+                          other_drugs=turn.other_drugs, pitfall=turn.pitfall if turn.pitfall in _NAMED else None,
+                          also_pitfalls=tuple(p for p in turn.also_pitfalls if p in _NAMED))
         result = assess(self.book, facts, asked)
         return result, list(result.decisions)
 

@@ -69,6 +69,11 @@ def _asked(book: Rulebook, facts: PatientFacts, query: Query) -> list[Decision]:
     for topic in dict.fromkeys((query.topic, *query.also)):
         q = query.model_copy(update={"topic": topic})
         decisions = _ROUTES[topic](book, facts, q)
+        if topic == "choice":
+            # "pred or cyclosporine, which would you pick?": where each agent named stands, not only the first
+            for other in q.other_drugs:
+                decisions += [d for d in _ROUTES["choice"](book, facts, q.model_copy(update={"drug": other}))
+                              if d not in decisions]
         if topic == "adverse_effects" and facts.pregnancy_or_planning:
             # in pregnancy, a general safety profile reads as reassurance the guideline never gives: the
             # pregnancy finding answers instead (teratogenic agents keep their list, it says 'teratogenicity')

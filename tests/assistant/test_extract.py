@@ -1730,3 +1730,38 @@ def test_a_checklist_step_asked_about_alone(text: str, item: str | None) -> None
     if item is not None:
         assert e.intent == "pre_systemic"
 
+
+
+@pytest.mark.parametrize(("text", "check"), [
+    # UK gestation shorthand is a pregnancy, never an age of 1 (it blocked dupilumab as a child's dose)
+    ("Is Dupixent safe in pregnancy? Pt is 12/40.",
+     lambda e: e.facts.get("pregnancy_or_planning") is True and "age_years" not in e.facts),
+    ("Currently 16 weeks' gestation, severe AD", lambda e: e.facts.get("pregnancy_or_planning") is True),
+    ("BP 120/80, NRS 8/10", lambda e: "pregnancy_or_planning" not in e.facts),  # other fractions are not gestations
+    # "3 full weeks" is three weeks
+    ("completed 3 full weeks of clobetasol", lambda e: e.facts.get("topical_trial_days") == 21),
+    # a topical used only when it is bad is not used as prescribed
+    ("he only puts the Betnovate on when it's really bad", lambda e: e.facts.get("adherent") is False),
+    # "3 g a day" is a rate, never a duration of a day
+    ("Mycophenolate 3 g a day in total (male, 52)",
+     lambda e: "weeks_on_treatment" not in e.facts and e.facts.get("age_years") == 52),
+    ("She is exactly 12 today and weighed 40.0 kg", lambda e: e.facts.get("age_years") == 12),
+    ("13, weighs six stone", lambda e: e.facts.get("age_years") == 13),
+    ("13 y.o. boy, 5'1\", 97 lb", lambda e: e.facts.get("age_years") == 13),  # a height after "boy," is no age
+    # another clinic's start is what the patient is on; so is the agent that failed to respond
+    ("another clinic put him on upadacitinib 30 mg daily",
+     lambda e: (e.facts.get("current_drug"), e.facts.get("current_dose_mg")) == ("upadacitinib", 30)),
+    ("inadequate response to upadacitinib 15 mg after 16 weeks. Is 30 mg allowed?",
+     lambda e: e.facts.get("current_dose_mg") == 15 and e.requested_dose_mg == 30),
+    # "failed CsA, MTX dose?": the agent before the question is the one asked about
+    ("33F, failed CsA, MTX dose?", lambda e: e.drug == "methotrexate"),
+    # an amount put up for approval
+    ("so 30 is fine for him?", lambda e: e.requested_dose_mg == 30),
+    ("eGFR 30 is fine?", lambda e: e.requested_dose_mg is None),  # a lab value, not a dose
+    # starting an agent and naming a pitfall beside it: the start is asked, the pitfall still named
+    ("Starting dupilumab and I'll add fexofenadine 180 for the itch - anything else?",
+     lambda e: e.drug == "dupilumab" and e.intent == "general" and e.pitfall == "antihistamines"),
+])
+def test_blind9q_reading_families(text: str, check: Any) -> None:
+    e = extract(text)
+    assert check(e), (e.intent, e.drug, e.requested_dose_mg, e.facts, e.matched)

@@ -247,3 +247,19 @@ def test_what_speaks_of_another_person_is_said_to_be_set_aside(assistant: Assist
                       "for him?")
     assert a.facts.get("age_years") == 16 and "pregnancy_or_planning" not in a.facts
     assert "someone other than the patient" in a.answer and "I'm 36 and 20 weeks pregnant" in a.answer
+
+
+def test_a_pitfall_named_beside_a_start_still_fires(assistant: Assistant) -> None:
+    # the general reading (no topic) used to drop the pitfall: "starting X and I'll add an antihistamine"
+    a = assistant.ask("35M, BSA 25%, IGA 4, failed 4 weeks of clobetasol, adherent. Starting dupilumab and I'll add "
+                      "fexofenadine 180 for the itch - anything else I should know?")
+    rules = [d.rule_id for d in a.decisions]
+    assert rules[0] == "PITFALL-ANTIHISTAMINES" and a.verdict == "dont"
+    assert "CHOICE-DUPILUMAB" in rules  # ... and the agent being started is answered too
+
+
+def test_a_choice_between_two_agents_answers_both(assistant: Assistant) -> None:
+    a = assistant.ask("Need rapid control - pred or cyclosporine, which would you pick? 70 kg man")
+    rules = {d.rule_id for d in a.decisions}
+    assert "CHOICE-CORTICOSTEROIDS-AGAINST" in rules and "CHOICE-CYCLOSPORINE-RAPID" in rules
+
