@@ -21,6 +21,7 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field
 
 from core import LB_TO_KG, ChecklistItem, Drug, Frequency, PatientFacts, PitfallTopic, Topic
+from core.agent_facts import RESPONSE_WEEKS
 from core.classify import NAMED_STEROIDS, classify_potency
 from core.drugs import DRUGS
 
@@ -167,7 +168,7 @@ _DISTANT_PAST_AFTER_RE = _c(
 _WISH_ON_RE = _c(r"\b(?:keen|set|sold|fixated|focused|insistent|hooked)\s+on\s+$")
 _CURRENT_RE = _c(
     # "keen on dupilumab", "set on Rinvoq", "sold on the injection": a wish, not what the patient takes
-    r"\b(?:currently\s+on|currently\s+taking|currently|presently|been\s+on|started\s+on|maintained\s+on|stable\s+on|"
+    r"\b(?:currently\s+on|currently\s+taking|currently|presently|(?:weeks?|wks?|months?|mos?)\s+into|been\s+on|started\s+on|maintained\s+on|stable\s+on|"
     r"(?<!keen\s)(?<!set\s)(?<!sold\s)(?<!fixated\s)(?<!focused\s)(?<!insistent\s)(?<!hooked\s)(?<!dead\sset\s)on|"
     r"taking|takes|"
     # "another clinic put him on", "was put on": a start already made, so what the patient is on
@@ -772,6 +773,14 @@ _PHOTO_ACCESSIBLE_RE = _c(
     r"\b(?:(?:has|have|with)\s+(?:good\s+|easy\s+)?access\s+to\s+(?:phototherapy|nb-?uvb|uvb|light\s+therapy)|"
     r"(?:phototherapy|nb-?uvb|uvb)\s+(?:is\s+)?(?:accessible|available\s+nearby|practical))\b"
 )
+# "needs something quick", "which gets control fastest?", "rapid control": speed of control is what is asked for
+_RAPID_RE = _c(
+    r"\b(?:(?:rapid|quick|fast)\s+(?:control|onset|response|relief)|(?:control|works?|acts?|working)\s+(?:the\s+)?"
+    r"(?:fastest|quickest|most\s+(?:rapidly|quickly))|(?:fastest|quickest)\s+(?:acting|onset|control|to\s+work)|"
+    r"needs?\s+(?:something|control|it)\s+(?:quick|quickly|fast|rapidly)|(?:gets?|get|bring\w*)\s+(?:\w+\s+){0,2}"
+    r"(?:control|under\s+control)\s+(?:fastest|quickest|quickly|fast|rapidly)"
+    r")\b"
+)
 _FLARE_RE = _c(
     r"\b(?:acute(?:\s+severe)?|severe(?:\s+acute)?|bad|major|massive)\s+(?:flare|flare[\s-]up|exacerbation)s?\b"
 )
@@ -1024,7 +1033,10 @@ _CHOICE_STRONG_RE = _c(
 _CHOICE_RE = _c(
     r"\b(?:which|best|(?:first|1st|second|2nd|third|3rd)[\s-]?line|reserved?\s+for|choose|choice|options?|prefer(?:red)?|"
     r"better|vs\.?|versus|compare|comparison|recommend(?:ed|ation)?|what\s+(?:drug|agent|systemic|biologic|"
-    r"medication|treatment)|should\s+i\s+(?:use|pick|choose|give|prescribe|go\s+with)|pick|select)\b"
+    r"medication|treatment)|should\s+i\s+(?:use|pick|choose|give|prescribe|go\s+with)|pick|select|"
+    # "what can I offer him?", "what would you suggest?", "anything I can give her?"
+    r"what\s+(?:can|could|should|would|do)\s+(?:i|we|you)\s+(?:offer|give|use|try|prescribe|start|recommend|suggest)|"
+    r"anything\s+(?:i|we)\s+(?:can|could)\s+(?:offer|give|use|try|prescribe))\b"
 )
 # a named test: asked about an agent, it is a monitoring question even "before starting" or "how often"
 _MON_TEST = (
@@ -1074,10 +1086,13 @@ _STRENGTH_OPT = r"(?:\s*(?<![\d.])\d*\.?\d+\s*%)?"
 _SPAN40 = r"(?:[^.?!\n]|(?<=\d)\.(?=\d)){0,40}?"
 _CONCOMITANT_RE = _c(
     r"\b(?:concomitant\w*|alongside|together\s+with|in\s+combination|combin(?:e|ed|ing|ation)|add\s+(?:on\s+)?"
-    r"(?:tcs|topical|a\s+topical|steroids?|tci)|(?:continue|keep|stop|use|using|apply|applying|stay\s+on|remain\s+on|"
-    r"carry\s+on\s+(?:with|using)|hold|pause|still\s+(?:use|apply))\s+(?:the\s+|her\s+|his\s+|their\s+"
-    r"|using\s+|applying\s+)?(?:" + _TOPICAL_AGENT + r")\w*\b(?:" + _SPAN40
-    + r"\b(?:with|while|on|alongside|when|after|once))?|(?:" + _TOPICAL_AGENT + r")\w*" + _STRENGTH_OPT
+    r"(?:tcs|topical|a\s+topical|steroids?|tci)|(?:continue|keep|stop|stay\s+on|remain\s+on|"
+    r"carry\s+on\s+(?:with|using)|hold|pause|still\s+(?:use|apply))\s+(?:using\s+|applying\s+)?(?:the\s+|her\s+|"
+    r"his\s+|their\s+)?(?:" + _TOPICAL_AGENT + r")\w*\b(?:" + _SPAN40
+    + r"\b(?:with|while|on|alongside|when|after|once))?"
+    # "use Protopic while on Dupixent" (a bare "using mometasone bid x 4 wks" is the topical trial, not this)
+    + r"|(?:use|using|apply|applying)\s+(?:the\s+|her\s+|his\s+|their\s+)?(?:" + _TOPICAL_AGENT + r")\w*\b" + _SPAN40
+    + r"\b(?:with|while|alongside|once|when)\b|(?:" + _TOPICAL_AGENT + r")\w*" + _STRENGTH_OPT
     + r"\s+(?:with|while\s+on|plus|and)\s+(?:a\s+)?(?:" + _SYSTEMIC_AGENT + r")"
     # "Elidel on the face while on Dupixent", "clobetasol on top of Rinvoq"
     # "Adbry + topical steroids", "TCS & dupi"
@@ -1090,7 +1105,9 @@ _RESPONSE_RE = _c(
     # "how long should I give dupilumab before calling it a failure?"
     r"\bhow\s+long\s+(?:should|do|would|can|must)\s+(?:i|we|you)\s+(?:give|try|keep|continue|wait|leave)\b|"
     r"\b(?:before|until)\s+(?:calling|declaring|deeming|judging)\s+(?:it\s+)?(?:a\s+)?(?:failure|failed|ineffective)|"
-    r"\b(?:how\s+long\s+(?:until|till|before|to|does\s+it\s+take|should\s+i\s+wait|for)|how\s+(?:fast|quickly)\s+"
+    r"\bhow\s+long\s+(?:does|do|will|would|did|should)\s+(?:it|this|that|[\w-]+)\s+(?:take|need)\b|"
+    r"\b(?:know|tell|judge|see)\s+(?:if|whether)\s+(?:it|this|that|[\w-]+)\s+(?:is|'s)\s+(?:working|helping)\b|"
+    r"\b(?:how\s+long\s+(?:until|till|til|before|to|does\s+it\s+take|should\s+i\s+wait|for)|how\s+(?:fast|quickly)\s+"
     r"(?:does|do|will|would|can|should|is)\b|when\s+(?:should|will|can|"
     r"do|would)\s+(?:i|we|she|he|they|it)\s+(?:expect|see|notice|start\s+working|work|kick\s+in)|expect\w*\s+(?:a\s+)?"
     r"(?:response|improvement|results?)|time\s+to\s+(?:response|onset|effect)|onset\s+of\s+(?:action|response)|"
@@ -1107,7 +1124,8 @@ _RESPONSE_RE = _c(
 _TOGETHER_RE = _c(r"\b(?:together|at\s+the\s+same\s+time|simultaneous(?:ly)?|concurrent(?:ly)?|in\s+parallel)\b")
 _TOPICAL_NAMED_RE = _c(r"\b(?:" + _TOPICAL_AGENT + r")")
 _RESPONSE_ON_DRUG_RE = _c(
-    r"\b(?:not\s+(?:much|any|really|getting|a\s+lot)\s+better|no\s+better|(?:is|it'?s|it\s+is)\s+(?:it\s+)?failing|"
+    r"\b(?:(?:barely|hardly|not)\s+(?:moved|budged|changed|shifted|improved|improving)|(?:only\s+)?(?:partial|little|"
+    r"minimal|slight|modest)\s+improvement|not\s+(?:much|any|really|getting|a\s+lot)\s+better|no\s+better|(?:is|it'?s|it\s+is)\s+(?:it\s+)?failing|"
     r"(?:has|did)\s+it\s+failed|treatment\s+failure|primary\s+(?:non-?response|failure)|re-?assess\w*|"
     r"re-?evaluat\w*|time\s+to\s+(?:assess|evaluate|judge)|still\s+(?:iga|easi|bsa|itch\w*|flaring|active|severe|bad)|"
     r"(?:judge|assess|evaluate|call|grade|rate)\s+(?:it|this|that|the\s+(?:response|drug|biologic|treatment))?\s*(?:yet|now|"
@@ -1116,6 +1134,8 @@ _RESPONSE_ON_DRUG_RE = _c(
     r"(?:easi|iga|bsa|itch\w*|nrs|scorad)\s+(?:\w+\s+)?(?:down|dropped|fell|improved|reduced|better|unchanged|same|up)\b)"
 )
 # on an agent for a stated time: "switch agents?", "stop it?", "what now?" ask whether it has had its chance
+_SWITCH_TO_RE = _c(r"\b(?:switch(?:ing)?|chang(?:e|ing)|mov(?:e|ing)|swap(?:ping)?|go(?:ing)?)\s+"
+                   r"(?:him\s+|her\s+|them\s+)?(?:over\s+)?to\b")
 _SWITCH_STOP_RE = _c(
     r"\b(?:switch(?:ing)?(?!\s+to\b)(?:\s+(?:agents?|drugs?|meds?|medications?|therapy|treatment|biologics?|class(?:es)?|"
     r"over|him|her|them))?|change\s+(?:agents?|drugs?|meds?|medications?|therapy|treatment|course|tack)|"
@@ -1864,6 +1884,9 @@ def _ages(s: _State) -> None:
         s.consume(m)
 
 
+_DISEASE_COURSE_BEFORE_RE = _c(r"\b(?:flar(?:ing|ed|es?)|flare[\s-]?ups?|symptoms?|symptomatic|rash|"
+                               r"lesions?|eczema|disease|ad|history)\s+(?:for|x|over|since)?\s*"
+                               r"(?:the\s+)?(?:past|last|about|around|~)?\s*$")
 _AMOUNT_BEFORE_RE = _c(r"\d\s*(?:mg|g|grams?|mcg|µg|tabs?|tablets?|pills?|capsules?|caps|doses?|times|x)\s*"
                        r"(?:in\s+total\s+)?$")
 
@@ -1900,6 +1923,9 @@ def _durations(s: _State, has_current: bool) -> None:
         if raw.lower() in ("a", "an", "one", "1") and _AMOUNT_BEFORE_RE.search(s.text, max(0, m.start() - 16),
                                                                                m.start()):
             s.consume(m)  # "3 g a day", "2 tablets a week": a rate, never a duration
+            continue
+        if _DISEASE_COURSE_BEFORE_RE.search(s.text, max(0, m.start() - 24), m.start()):
+            s.consume(m)  # "flaring x 6 mo", "symptoms for 3 years": how long the disease has been active
             continue
         if _GESTATION_CLAUSE_RE.search(s.text, max(0, m.start() - 24), m.start()) or \
                 _GESTATION_AFTER_RE.match(s.text, m.end()):
@@ -2066,6 +2092,10 @@ def _flags(s: _State, mentions: list[tuple[int, Drug, str]]) -> None:
             s.fact(field, True, m.group(0))
         elif m:
             s.fact(field, False, f"not {m.group(0)}")
+
+    m = _RAPID_RE.search(text)
+    if m and not _negated(text, m.start()):
+        s.fact("rapid_control_needed", True, m.group(0))
 
     m = _SEVERE_RENAL_RE.search(text)
     if m and not _negated(text, m.start()):
@@ -2276,6 +2306,21 @@ _ASKS_AMOUNT_RE = _c(
     r"|\bhow\s+(?:long|often|fast|quickly)\b|\bmg/kg\b")
 
 
+def _judging_current_before_switch(s: _State, drug: Drug | None) -> bool:
+    """Weeks on the current agent, not responding, and a switch to another asked: the current one's timeline."""
+    current = s.facts.get("current_drug")
+    weeks = s.facts.get("weeks_on_treatment")
+    # only before the guideline's assessment point: at 16 weeks on dupilumab the switch itself is the question
+    due = RESPONSE_WEEKS.get(current) if isinstance(current, str) else None  # type: ignore[call-overload]
+    return (due is not None and drug is not None and isinstance(weeks, int | float) and weeks < due
+            and _SWITCH_TO_RE.search(s.text) is not None
+            and (_RESPONSE_ON_DRUG_RE.search(s.text) is not None or _POOR_RESPONSE_RE.search(s.text) is not None))
+
+
+_POOR_RESPONSE_RE = _c(r"\b(?:(?:inadequate|partial|poor|no|suboptimal|insufficient|limited)\s+response|"
+                       r"not\s+respond\w*|not\s+working|(?:hasn'?t|didn'?t|isn'?t)\s+(?:worked|helped|working|helping))\b")
+
+
 def _intent(
     s: _State, mentions: list[tuple[int, Drug, str]], drug: Drug | None, requested: float | None,
     frequency: str | None, escalation: bool, other_agent: bool,
@@ -2396,6 +2441,10 @@ def _intent(
     elif adverse:
         intent = "adverse_effects"
     elif switch_on_drug:
+        intent = "response"
+    elif _judging_current_before_switch(s, drug):
+        # "8 weeks into dupi, EASI barely moved - time to switch to upa?": whether it is time to judge the
+        # current agent answers first (its response timeline); the agent named as next still gets its checks
         intent = "response"
     elif pitfall == "quality_of_life" and drug is None and _QOL_JUSTIFY_RE.search(text):
         intent = "pitfalls"  # "is a systemic ever justified with numbers that low?": the scores-alone pitfall answers
@@ -2776,6 +2825,8 @@ def _extract(text: str) -> Extraction:
 
     other_agent = _OTHER_AGENT_RE.search(text) is not None
     intent, pitfall, follow = _intent(s, mentions, drug, requested, frequency, escalation, other_agent)
+    if intent == "response" and _judging_current_before_switch(s, drug):
+        drug = s.facts["current_drug"]  # the agent being judged; the one to switch to stays among other_drugs
     if intent == "out_of_scope":
         # another disease's dosing is not ours to read: no drug, dose or facts for the core
         requested, frequency, escalation, drug = None, None, False, None

@@ -9,7 +9,10 @@ from .facts import PatientFacts
 from .query import Query
 from .rulebook import Rulebook
 
-__all__ = ["NAMING_RULE", "STATEMENTS", "agent_fact_decisions"]
+__all__ = ["NAMING_RULE", "RESPONSE_WEEKS", "STATEMENTS", "agent_fact_decisions"]
+
+RESPONSE_WEEKS: dict[Drug, int] = {"dupilumab": 16}
+"""When the guideline expects a response ("Expect response by 16 weeks"), by agent."""
 
 # (kind, drug) -> (rule id, statement). Statements paraphrase only what the cited passage says.
 STATEMENTS: dict[tuple[DecisionKind, Drug], tuple[str, str]] = {
@@ -59,7 +62,7 @@ def _response_detail(book: Rulebook, facts: PatientFacts, rule_id: str, statemen
         return book.decision(rule_id, statement=statement,
                              criteria=(crit("16 weeks on treatment", "unknown", "weeks on treatment not given"),),
                              inputs={"weeks_on_treatment": None})
-    reached = w >= 16
+    reached = w >= RESPONSE_WEEKS["dupilumab"]
     extra = (f" At {w:g} weeks the 16-week assessment point has not been reached yet." if not reached else
              f" At {w:g} weeks the 16-week assessment point has been reached; assess response with EASI and IGA.")
     return book.decision(rule_id, statement=statement + extra, verdict="assess_now" if reached else "too_early",

@@ -69,7 +69,11 @@ def _general(book: Rulebook, facts: PatientFacts) -> list[Decision]:
         ), book.decision("CHOICE-JAK", verdict="strong",
                          statement="Upadacitinib, abrocitinib and baricitinib all receive strong recommendations as "
                                    "first-line systemic options.")]
-    return [book.decision(
+    rapid = [book.decision("CHOICE-CYCLOSPORINE-RAPID", verdict="context", drug="cyclosporine",
+                           inputs={"rapid_control_needed": True},
+                           statement="Cyclosporine is historically considered the first choice among traditional "
+                                     "immunosuppressants for rapid control.")] if facts.rapid_control_needed else []
+    return [*rapid, book.decision(
         "CHOICE-FIRST-LINE", verdict="first_line", inputs=inputs, criteria=(pref,),
         statement="First line: dupilumab (strongest recommendation), then the JAK inhibitors upadacitinib, abrocitinib "
                   "and baricitinib and tralokinumab (strong recommendations), chosen by patient preference (injection "

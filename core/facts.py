@@ -147,6 +147,8 @@ class PatientFacts(BaseModel):
     """Weeks on the current agent."""
     acute_severe_flare: bool | None = None
     """An acute severe flare now."""
+    rapid_control_needed: bool | None = None
+    """Rapid control of the disease is needed ("he needs something quick")."""
 
     @field_validator(*FACT_RANGES, mode="before")
     @classmethod

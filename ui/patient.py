@@ -47,6 +47,7 @@ FIELD_LABELS: dict[str, str] = {
     "high_impact_areas": "High-impact areas involved",
     "first_line_barriers": "Barriers to first-line agents",
     "qol_impaired": "Quality of life impaired",
+    "rapid_control_needed": "Rapid control needed",
 }
 
 MAIN_FIELDS: tuple[str, ...] = (

@@ -1765,3 +1765,30 @@ def test_a_checklist_step_asked_about_alone(text: str, item: str | None) -> None
 def test_blind9q_reading_families(text: str, check: Any) -> None:
     e = extract(text)
     assert check(e), (e.intent, e.drug, e.requested_dose_mg, e.facts, e.matched)
+
+
+@pytest.mark.parametrize(("text", "check"), [
+    # the response timeline of the agent being judged, before a switch away from it
+    ("how long til dupi works?", lambda e: e.intent == "response"),
+    ("how long does dupixent take to work?", lambda e: e.intent == "response"),
+    ("when will I know if dupilumab is working?", lambda e: e.intent == "response"),
+    ("8 weeks into dupi and his EASI has barely moved. Time to switch to upa?",
+     lambda e: (e.intent, e.drug, e.facts.get("current_drug")) == ("response", "dupilumab", "dupilumab")),
+    ("on dupilumab 20 weeks, great response, switch to upa for convenience?",
+     lambda e: e.intent != "response"),  # doing well: the switch itself is asked, not whether it failed
+    # what can be offered is a choice
+    ("28M, needle phobia, refuses injections. What can I offer him for severe AD?",
+     lambda e: e.intent == "choice" and e.facts.get("route_preference") == "oral"),
+    # speed of control asked for
+    ("Of the old-school immunosuppressants, which one gets control fastest?",
+     lambda e: e.facts.get("rapid_control_needed") is True),
+    ("not in need of rapid control, dupi?", lambda e: "rapid_control_needed" not in e.facts),
+    # how long the disease has flared is no topical trial; a topical named alone is no concomitant question
+    ("flaring x 6 mo. using mometasone 0.1% oint bid as directed x 4 wks. ?candidate for systemic",
+     lambda e: e.facts.get("topical_trial_days") == 28 and e.intent == "eligibility"),
+    ("Can she keep using her topical steroid and tacrolimus once she's started on dupilumab?",
+     lambda e: e.intent == "concomitant"),
+])
+def test_blind10d_reading_families(text: str, check: Any) -> None:
+    e = extract(text)
+    assert check(e), (e.intent, e.drug, e.facts, e.matched)

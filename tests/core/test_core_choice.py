@@ -88,3 +88,11 @@ def test_corticosteroids_choice_states_rescue_only(ask: Any) -> None:
     assert "conditional recommendation against" in d.statement
     assert "short-term rescue" in d.statement
     assert {c.passage_id for c in d.citations} == {"corticosteroids-1", "corticosteroids-2", "algorithm-6"}
+
+
+def test_rapid_control_asked_names_cyclosporine_among_the_traditional_agents(ask) -> None:
+    result = ask({"rapid_control_needed": True}, topic="choice")
+    assert result.decisions[0].rule_id == "CHOICE-CYCLOSPORINE-RAPID"
+    assert result.decisions[0].drug == "cyclosporine"
+    assert "CHOICE-CYCLOSPORINE-RAPID" not in {d.rule_id for d in ask({}, topic="choice").decisions}
+

@@ -95,6 +95,7 @@ FACT_FIELDS: dict[str, st.SearchStrategy[Any]] = {
     "inadequate_response": st.booleans(),
     "weeks_on_treatment": _ranged("weeks_on_treatment", (0, 15.9, 16, 520)),
     "acute_severe_flare": st.booleans(),
+    "rapid_control_needed": st.booleans(),
 }
 assert set(FACT_FIELDS) == set(PatientFacts.model_fields), "a new fact field needs a strategy here"
 
